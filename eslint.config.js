@@ -3,6 +3,7 @@
 // or run anything asynchronously.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const forbiddenGlobals = [
   { name: 'Date', message: 'No wall clock in deterministic code: durations are recorded timer inputs.' },
@@ -49,6 +50,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

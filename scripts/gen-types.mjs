@@ -33,7 +33,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [name, text] of generated) {
     const path = join(root, 'src', 'generated', name);
     if (check) {
-      let current = '';
+      let current;
       try { current = readFileSync(path, 'utf8'); } catch { current = ''; }
       if (current !== text) { console.error(`stale: src/generated/${name} (run npm run gen)`); stale++; }
     } else {

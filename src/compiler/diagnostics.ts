@@ -1,9 +1,9 @@
 // Diagnostics are data: a rule, a severity, a message, structured params and a JSON pointer
 // into the AST. Turning a pointer into file:line:col is the front end's source map's job, and
 // rendering (text or JSON) is a separate step (render.ts).
-import { RULES, type RuleId } from './rules.js';
+import { RULES, type RuleId, type Severity } from './rules.js';
 
-export type Severity = 'error' | 'warning';
+export type { Severity } from './rules.js';
 
 /** 1-based line and column (columns count UTF-16 code units), 0-based offset. */
 export interface Position {

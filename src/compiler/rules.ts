@@ -1,6 +1,6 @@
 // Every diagnostic rule, with its stable id and default severity. Rule ids never change;
 // message wording may.
-import type { Severity } from './diagnostics.js';
+export type Severity = 'error' | 'warning';
 
 interface RuleInfo {
   readonly severity: Severity;

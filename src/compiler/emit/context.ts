@@ -1,0 +1,41 @@
+// What every part of the emitter shares while lowering one workflow (the constant pool, the
+// name tables, the procedure table, constant folding and source positions), and the shape of
+// a statement's lowering.
+import type { SourcePosition } from '../../bytecode/format.js';
+import type { Statement } from '../../generated/workflow.js';
+import type { SourceMap } from '../source-map.js';
+import type { ConstantPool } from './constants.js';
+import type { Folder } from './fold.js';
+import type { NameIndex } from './names.js';
+import type { ProcedureBuilder } from './procedure.js';
+import type { ProcedureTable } from './procedure-table.js';
+
+/** The operand for an absent index or duration. */
+export const NONE = -1;
+
+export interface EmitContext {
+  readonly pool: ConstantPool;
+  readonly names: NameIndex;
+  readonly folder: Folder;
+  readonly procedures: ProcedureTable;
+  /** The [line, col] of an AST pointer's node, or of its nearest located ancestor; [0, 0] when none is. */
+  position(pointer: string): SourcePosition;
+}
+
+/** The state of lowering one procedure. */
+export interface Lowering {
+  readonly cx: EmitContext;
+  readonly proc: ProcedureBuilder;
+}
+
+export function createPositions(map: SourceMap): (pointer: string) => SourcePosition {
+  return (pointer) => {
+    const span = map.locate(pointer);
+    return span ? [span.start.line, span.start.col] : [0, 0];
+  };
+}
+
+export type StatementOf<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
+
+/** Lowers one statement of kind K, the node at pointer, whose own instructions sit at `at`. */
+export type LowerStatement<K extends Statement['kind']> = (lw: Lowering, stmt: StatementOf<K>, pointer: string, at: SourcePosition) => void;

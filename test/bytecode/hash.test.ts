@@ -1,0 +1,57 @@
+// Canonical JSON is RFC 8785 (sorted keys, no whitespace, ES number form), byte for byte what
+// the canonicalize package writes, and the code hash is its sha256.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import canonicalizeModule from 'canonicalize';
+import { canonicalJson, sha256Hex } from '../../src/bytecode/hash.js';
+import { compile, workflow } from '../compiler/emit-helpers.js';
+
+describe('canonicalJson', () => {
+  it('sorts keys by UTF-16 code units at every level and drops whitespace', () => {
+    expect(canonicalJson({ b: [3, { z: 1, a: 2 }], a: 'x', B: null, é: 1 })).toBe('{"B":null,"a":"x","b":[3,{"a":2,"z":1}],"é":1}');
+  });
+
+  it('writes numbers in their shortest ES form', () => {
+    expect(canonicalJson([1.0, 1e21, 0.000001, -0])).toBe('[1,1e+21,0.000001,0]');
+  });
+
+  it('refuses a value with no JSON form', () => {
+    expect(() => canonicalJson(undefined)).toThrow(TypeError);
+  });
+});
+
+describe('sha256Hex', () => {
+  it('is the hex sha256 of the UTF-8 text', () => {
+    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(sha256Hex('é')).toBe(sha256Hex(Buffer.from([0xc3, 0xa9]).toString('utf8')));
+  });
+});
+
+describe('canonicalJson agrees with the canonicalize package', () => {
+  const reference = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+  const key = fc.oneof(fc.string({ unit: 'binary' }), fc.nat({ max: 20 }).map(String), fc.constantFrom('__proto__', 'a', 'B', 'é', '10', '9'));
+
+  it('on arbitrary JSON, including integer-like and unusual keys', () => {
+    const json = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null)),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((entries) => Object.fromEntries(entries)),
+      ),
+    })).value;
+    fc.assert(fc.property(json, (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }), { numRuns: 2000 });
+  });
+
+  it('on emitted bytecode', () => {
+    const bytecode = compile(workflow([{ kind: 'loop', max: 2, as: 'i', body: [{ kind: 'publish', topic: 't', value: { kind: 'object', fields: [{ key: '2', value: 1 }, { key: '10', value: 2 }] } }] }]));
+    expect(canonicalJson(bytecode)).toBe(reference(bytecode));
+  });
+
+  it('refuses numbers JSON cannot hold', () => {
+    expect(() => canonicalJson([1, NaN])).toThrow(TypeError);
+    expect(() => canonicalJson({ a: Infinity })).toThrow(TypeError);
+  });
+});
