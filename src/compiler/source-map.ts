@@ -3,33 +3,60 @@
 import type { Span } from './diagnostics.js';
 import { parent } from './pointer.js';
 
+/** Spans are stored as one number, start * SPAN_SCALE + length: no objects per node, little garbage. */
+const SPAN_SCALE = 2 ** 21;
+
+function pack(start: number, end: number): number {
+  return start * SPAN_SCALE + Math.min(Math.max(end - start, 0), SPAN_SCALE - 1);
+}
+
 export class SourceMap {
-  private readonly values = new Map<string, Span>();
-  private readonly keys = new Map<string, Span>();
+  private readonly values = new Map<string, number>();
+  private readonly keys = new Map<string, number>();
+  private index: LineIndex | undefined;
 
   constructor(readonly file: string, readonly text: string) {}
 
-  setValue(pointer: string, span: Span): void {
-    this.values.set(pointer, span);
+  /** The line index of the text, built on first use: most compiles never need a line number. */
+  get lines(): LineIndex {
+    return (this.index ??= new LineIndex(this.text));
   }
 
-  setKey(pointer: string, span: Span): void {
-    this.keys.set(pointer, span);
+  /** The span of the offsets [start, end). */
+  span(start: number, end: number): Span {
+    return this.lines.span(start, end);
+  }
+
+  /** Records the source range of the value at pointer. */
+  setValue(pointer: string, start: number, end: number): void {
+    this.values.set(pointer, pack(start, end));
+  }
+
+  /** Records the source range of the key (or keyword) that introduces the property at pointer. */
+  setKey(pointer: string, start: number, end: number): void {
+    this.keys.set(pointer, pack(start, end));
   }
 
   /**
    * The span of the node at pointer (or its key, when atKey), else of the nearest ancestor
-   * that has one. Undefined only for an empty map.
+   * that has one. Undefined only when nothing on the way up was recorded.
    */
   locate(pointer: string, atKey = false): Span | undefined {
+    const packed = this.find(pointer, atKey);
+    if (packed === undefined) return undefined;
+    const start = Math.floor(packed / SPAN_SCALE);
+    return this.span(start, start + (packed % SPAN_SCALE));
+  }
+
+  private find(pointer: string, atKey: boolean): number | undefined {
     if (atKey) {
       const k = this.keys.get(pointer);
-      if (k) return k;
+      if (k !== undefined) return k;
     }
     let p = pointer;
     for (;;) {
       const v = this.values.get(p) ?? this.keys.get(p);
-      if (v) return v;
+      if (v !== undefined) return v;
       if (p === '') return undefined;
       p = parent(p);
     }

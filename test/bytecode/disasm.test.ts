@@ -3,12 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { disassemble, disassembleProcedure } from '../../src/bytecode/disasm.js';
 import { SourceMap } from '../../src/compiler/source-map.js';
-import { compile, ref, workflow } from '../compiler/emit-helpers.js';
+import { compile, ref, sourceMapAt, workflow } from '../compiler/emit-helpers.js';
 
 function located(spans: Record<string, [number, number]>): SourceMap {
-  const map = new SourceMap('flow.aos', '');
-  for (const [pointer, [line, col]] of Object.entries(spans)) map.setValue(pointer, { start: { line, col, offset: 0 }, end: { line, col, offset: 0 } });
-  return map;
+  return sourceMapAt('flow.aos', spans);
 }
 
 describe('disassemble', () => {

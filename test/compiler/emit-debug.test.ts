@@ -2,14 +2,10 @@
 // expression the instruction came from, as the front end's source map locates its pointer.
 import { describe, expect, it } from 'vitest';
 import { SourceMap } from '../../src/compiler/source-map.js';
-import { compile, ref, workflow } from './emit-helpers.js';
+import { compile, ref, sourceMapAt, workflow } from './emit-helpers.js';
 
 function mapWith(spans: Record<string, [number, number]>): SourceMap {
-  const map = new SourceMap('flow.aos', '');
-  for (const [pointer, [line, col]] of Object.entries(spans)) {
-    map.setValue(pointer, { start: { line, col, offset: 0 }, end: { line, col: col + 1, offset: 1 } });
-  }
-  return map;
+  return sourceMapAt('flow.aos', spans);
 }
 
 describe('debug positions', () => {

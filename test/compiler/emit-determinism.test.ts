@@ -5,7 +5,7 @@ import type { Workflow } from '../../src/generated/workflow.js';
 import { emit } from '../../src/compiler/emit.js';
 import { SourceMap } from '../../src/compiler/source-map.js';
 import { canonicalJson, codeHash, sha256Hex } from '../../src/bytecode/hash.js';
-import { compile, DECLS, ref, workflow } from './emit-helpers.js';
+import { compile, DECLS, ref, workflow, sourceMapAt } from './emit-helpers.js';
 
 const RICH: Workflow = workflow([
   { kind: 'let', name: 'r', value: null },
@@ -80,8 +80,7 @@ describe('code hash', () => {
   });
 
   it('does not cover the debug section: other source positions, same hash', () => {
-    const located = new SourceMap('other.json', '');
-    located.setValue('/main/body/0', { start: { line: 7, col: 3, offset: 90 }, end: { line: 7, col: 20, offset: 107 } });
+    const located = sourceMapAt('other.json', { '/main/body/0': [7, 3] });
     const plain = emit(RICH, { includes: new Map(), map: map() });
     const moved = emit(RICH, { includes: new Map(), map: located });
     expect(moved.debug).not.toEqual(plain.debug);

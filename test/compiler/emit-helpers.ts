@@ -36,3 +36,15 @@ export function ops(bytecode: Bytecode, procedure = 0): string[] {
     .filter((line) => /^\d{4} /.test(line))
     .map((line) => line.slice(15).replace(/^(\S+)\s+/, '$1 ').trimEnd());
 }
+
+/** A source map whose pointers sit at the given [line, col], over a blank text big enough for them. */
+export function sourceMapAt(file: string, spans: Record<string, [number, number]>): SourceMap {
+  const width = 200;
+  const lines = Math.max(1, ...Object.values(spans).map(([line]) => line));
+  const map = new SourceMap(file, `${' '.repeat(width)}\n`.repeat(lines));
+  for (const [pointer, [line, col]] of Object.entries(spans)) {
+    const offset = (line - 1) * (width + 1) + (col - 1);
+    map.setValue(pointer, offset, offset + 1);
+  }
+  return map;
+}

@@ -1,39 +1,22 @@
-// invalid-artifact-schema: an artifact's schema, inline or from its schema file, must compile
-// as a JSON Schema (draft 2020-12), since the kernel validates artifacts against it. Equal
-// schemas are compiled once, and only when some artifact has one.
+// invalid-artifact-schema: an artifact's schema, inline or from its schema file, must be a valid
+// JSON Schema 2020-12 (its meta-schema) with no unknown keyword, since the kernel validates
+// artifacts against it and a misspelt keyword would otherwise check nothing.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ArtifactDecl } from '../../generated/workflow.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { join } from '../pointer.js';
+import { schemaStructureProblem } from './schema-keywords.js';
 import type { CheckContext } from './context.js';
 
-class SchemaCompiler {
-  private ajv: Ajv2020 | undefined;
-  private readonly verdicts = new Map<string, string | undefined>();
+/** One validator of schemas for the process: the meta-schema is compiled once, on first use. */
+let metaValidator: Ajv2020 | undefined;
 
-  /** Why the schema does not compile, or undefined when it does. */
-  problem(schema: unknown): string | undefined {
-    const key = JSON.stringify(schema);
-    if (this.verdicts.has(key)) return this.verdicts.get(key);
-    const verdict = this.compile(schema);
-    this.verdicts.set(key, verdict);
-    return verdict;
-  }
-
-  private compile(schema: unknown): string | undefined {
-    // Formats are left to the kernel's validator; unknown keywords are errors, since a typo such as "require" would otherwise pass silently.
-    this.ajv ??= new Ajv2020({ strict: true, strictTypes: false, strictTuples: false, strictRequired: false, validateFormats: false, logger: false });
-    if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) return 'a schema is an object or a boolean';
-    try {
-      this.ajv.compile(schema);
-      return undefined;
-    } catch (e) {
-      return (e as Error).message;
-    } finally {
-      // Schemas with an $id stay registered after compiling; drop them so two artifacts may share one.
-      if (typeof schema === 'object') this.ajv.removeSchema(schema as object);
-    }
-  }
+/** Why the schema is not a valid JSON Schema 2020-12, or undefined when it is. */
+function schemaProblem(schema: unknown): string | undefined {
+  if (typeof schema !== 'boolean' && (schema === null || typeof schema !== 'object' || Array.isArray(schema))) return 'a schema is an object or a boolean';
+  metaValidator ??= new Ajv2020({ validateFormats: false, logger: false });
+  if (!metaValidator.validateSchema(schema)) return `schema is invalid: ${metaValidator.errorsText(metaValidator.errors)}`;
+  return schemaStructureProblem(schema);
 }
 
 function schemaOf(artifact: ArtifactDecl, at: string, ctx: CheckContext): { schema: unknown; pointer: string; what: string } | undefined {
@@ -46,7 +29,6 @@ function schemaOf(artifact: ArtifactDecl, at: string, ctx: CheckContext): { sche
 }
 
 export function checkArtifactSchemas(ctx: CheckContext): Diagnostic[] {
-  const compiler = new SchemaCompiler();
   const out: Diagnostic[] = [];
   ctx.ast.artifacts?.forEach((artifact, i) => {
     const at = join('', 'artifacts', i);
@@ -55,7 +37,7 @@ export function checkArtifactSchemas(ctx: CheckContext): Diagnostic[] {
       return;
     }
     const found = schemaOf(artifact, at, ctx);
-    const problem = found && compiler.problem(found.schema);
+    const problem = found && schemaProblem(found.schema);
     if (found && problem) {
       out.push(diagnostic('invalid-artifact-schema', { pointer: found.pointer, message: `the ${found.what} of artifact "${artifact.name}" is not a valid JSON Schema: ${problem}` }));
     }

@@ -1,6 +1,7 @@
 // budget-missing: every agent, after inheriting from the agents it extends, has a budget of
 // turns, tokens and time — spawning carves a child's budget out of its parent's, so each one
-// must be bounded.
+// must be bounded. An agent whose extends chain runs into a cycle is skipped: what it inherits
+// is unknown until the cycle (reported as extends-cycle) is broken.
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { join } from '../pointer.js';
 import type { CheckContext } from './context.js';
@@ -13,7 +14,9 @@ function listed(names: readonly string[]): string {
 
 export function checkBudgetsPresent(ctx: CheckContext): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const cyclic = new Set(ctx.agents.cycles.flat());
   for (const agent of ctx.agents.effective) {
+    if (cyclic.has(agent.lineage)) continue;
     const missing = BUDGET_KEYS.filter((k) => agent.budget[k] === undefined);
     if (missing.length === 0) continue;
     const at = join('', 'agents', agent.index);

@@ -6,7 +6,7 @@ import { MAX_NESTING } from '../limits.js';
 import type { RuleId } from '../rules.js';
 import type { SourceMap } from '../source-map.js';
 import { integerValue, stringValue } from './literals.js';
-import { spanOf, type Located } from './positions.js';
+import { endOffset, startOffset, type Located } from './positions.js';
 import { Decimal, DoubleString, Integer, K, TripleString } from './tokens.js';
 
 export class AstBuilder {
@@ -19,22 +19,23 @@ export class AstBuilder {
 
   constructor(readonly map: SourceMap) {}
 
-  /** Records where the value at pointer comes from: a token or CST node, or the tokens and nodes from `from` to `to`. */
+  /** Records the range of the value at pointer: one token or CST node, or `from` through `to`. */
   at(pointer: string, from: Located | undefined, to: Located | undefined = from): void {
-    const span = spanOf(from, to);
-    if (span) this.map.setValue(pointer, span);
+    const start = startOffset(from);
+    const end = endOffset(to);
+    if (start === start && end === end) this.map.setValue(pointer, start, end);
   }
 
   /** Records the keyword that introduces the property at pointer; returns the pointer. */
   keyAt(pointer: string, keyword: IToken | undefined): string {
-    const span = spanOf(keyword);
-    if (span) this.map.setKey(pointer, span);
+    if (keyword && keyword.startOffset === keyword.startOffset) this.map.setKey(pointer, keyword.startOffset, endOffset(keyword));
     return pointer;
   }
 
   /** A diagnostic at pointer, located at the token when it has a position. */
   report(rule: RuleId, message: string, pointer: string, at: IToken | undefined, extra?: Pick<DiagnosticInit, 'params' | 'hints'>): void {
-    const span = spanOf(at);
+    const start = startOffset(at);
+    const span = start === start ? this.map.span(start, endOffset(at)) : undefined;
     this.diagnostics.push(diagnostic(rule, { message, pointer, ...(span ? { span } : {}), ...extra }));
   }
 
@@ -45,7 +46,7 @@ export class AstBuilder {
   enter(at: IToken | undefined): boolean {
     this.depth++;
     if (this.depth <= MAX_NESTING) return true;
-    this.report('nesting-too-deep', `blocks, brackets, parentheses, not and else if nest more than ${MAX_NESTING} deep here`, '', at, {
+    this.report('nesting-too-deep', `blocks, brackets, \`not\`s and \`else if\`s nest more than ${MAX_NESTING} deep here`, '', at, {
       params: { limit: MAX_NESTING },
     });
     return false;

@@ -20,7 +20,7 @@ export abstract class ExpressionGrammar extends CstParser {
   constructor() {
     super(VOCABULARY, {
       recoveryEnabled: true,
-      nodeLocationTracking: 'full',
+      nodeLocationTracking: 'onlyOffset',
       maxLookahead: 2,
       errorMessageProvider: MESSAGES,
     });

@@ -13,12 +13,12 @@ import { buildWorkflow } from './to-ast.js';
 export function parseDsl(text: string, file: string): FrontEndResult {
   const map = new SourceMap(file, text);
   const { tokens, errors } = lex(text);
-  const diagnostics = lexingDiagnostics(errors, text);
-  const scan = prescan(tokens);
+  const diagnostics = lexingDiagnostics(errors, map);
+  const scan = prescan(tokens, map);
   diagnostics.push(...scan.diagnostics);
   if (scan.tooDeep) return { ast: undefined, map, diagnostics };
   const parsed = parseTokens(tokens);
-  diagnostics.push(...parserDiagnostics(parsed.errors, text));
+  diagnostics.push(...parserDiagnostics(parsed.errors, map));
   const builder = new AstBuilder(map);
   const ast = buildWorkflow(builder, parsed.cst as FileCstNode);
   diagnostics.push(...builder.diagnostics);

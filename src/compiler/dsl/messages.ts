@@ -20,12 +20,13 @@ const REPEATED_ITEM: Readonly<Record<string, string>> = {
   stringList: 'a string',
   wordList: 'a name',
   argvList: 'a string or $param',
-  primary: 'an expression',
+  listExpr: 'an expression',
+  objectExpr: 'a field (name: value)',
   jsonObject: 'a member ("key": value)',
   jsonArray: 'a JSON value',
 };
 
-export const DECLARATION = 'a declaration (model, tool, artifact, agent, task, supervisor, retry or main)';
+const DECLARATION = 'a declaration (model, tool, artifact, agent, task, supervisor, retry or main)';
 
 function label(type: TokenType): string {
   return type.LABEL ?? type.name;
@@ -38,7 +39,7 @@ function firstLine(image: string): string {
 }
 
 /** The token found, in words; names the reserved word when a name was wanted. */
-export function describeFound(token: IToken | undefined, wantedName = false): string {
+function describeFound(token: IToken | undefined, wantedName = false): string {
   if (!token || token.tokenType === EOF) return 'the end of the file';
   if (wantedName && RESERVED_WORDS.has(token.image)) return `'${token.image}', which is a reserved word`;
   if (tokenMatcher(token, StringLiteral)) return `the string ${firstLine(token.image)}`;

@@ -323,7 +323,10 @@ export interface ParseResult {
 export function parseTokens(tokens: IToken[]): ParseResult {
   parser.input = tokens;
   const cst = parser.file();
-  return { cst, errors: parser.errors };
+  const errors = parser.errors;
+  // The shared instance must not keep a file's tokens alive until the next parse.
+  parser.input = [];
+  return { cst, errors };
 }
 
 /** The grammar, for generating the CST types (cst.generated.ts). */

@@ -4,7 +4,7 @@
 import type { IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { MAX_NESTING } from '../limits.js';
-import { spanOf } from './positions.js';
+import type { SourceMap } from '../source-map.js';
 import { INVALID_TOKENS, LCurly, LParen, LSquare, RCurly, RParen, RSquare } from './tokens.js';
 
 export interface PrescanResult {
@@ -13,7 +13,8 @@ export interface PrescanResult {
   tooDeep: boolean;
 }
 
-export function prescan(tokens: readonly IToken[]): PrescanResult {
+export function prescan(tokens: readonly IToken[], map: SourceMap): PrescanResult {
+  const spanOf = (token: IToken) => map.span(token.startOffset, (token.endOffset ?? token.startOffset) + 1);
   const diagnostics: Diagnostic[] = [];
   let depth = 0;
   for (const token of tokens) {

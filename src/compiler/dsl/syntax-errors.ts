@@ -2,18 +2,14 @@
 // error at a malformed token is dropped: the pre-scan already said what is wrong with it.
 import { EOF, type ILexingError, type IRecognitionException } from 'chevrotain';
 import { diagnostic, type Diagnostic, type Span } from '../diagnostics.js';
-import { LineIndex } from '../source-map.js';
-import { spanOf } from './positions.js';
+import type { SourceMap } from '../source-map.js';
 import { INVALID_TOKENS } from './tokens.js';
 
-export function lexingDiagnostics(errors: readonly ILexingError[], text: string): Diagnostic[] {
+export function lexingDiagnostics(errors: readonly ILexingError[], map: SourceMap): Diagnostic[] {
   return errors.map((e) => {
-    const skipped = text.slice(e.offset, e.offset + e.length);
+    const skipped = map.text.slice(e.offset, e.offset + e.length);
     const what = skipped.length === 1 ? 'character' : 'characters';
-    // Skipped text never holds a line break (whitespace is a token), so it ends on its line.
-    const line = e.line ?? 1;
-    const col = e.column ?? 1;
-    const span: Span = { start: { line, col, offset: e.offset }, end: { line, col: col + e.length, offset: e.offset + e.length } };
+    const span: Span = map.span(e.offset, e.offset + e.length);
     return diagnostic('syntax-error', {
       pointer: '',
       span,
@@ -22,13 +18,8 @@ export function lexingDiagnostics(errors: readonly ILexingError[], text: string)
   });
 }
 
-/** The empty span at the end of the text, for "found the end of the file". */
-function endOfText(text: string): Span {
-  const end = new LineIndex(text).position(text.length);
-  return { start: end, end };
-}
-
-export function parserDiagnostics(errors: readonly IRecognitionException[], text: string): Diagnostic[] {
+export function parserDiagnostics(errors: readonly IRecognitionException[], map: SourceMap): Diagnostic[] {
+  const text = map.text;
   const out: Diagnostic[] = [];
   const seen = new Set<number>();
   for (const e of errors) {
@@ -39,7 +30,7 @@ export function parserDiagnostics(errors: readonly IRecognitionException[], text
     // Recovery can fail more than once at one token; the first message says it.
     if (seen.has(start)) continue;
     seen.add(start);
-    out.push(diagnostic('syntax-error', { pointer: '', span: atEnd ? endOfText(text) : spanOf(token), message: e.message }));
+    out.push(diagnostic('syntax-error', { pointer: '', span: map.span(start, atEnd ? start : (token.endOffset ?? start) + 1), message: e.message }));
   }
   return out;
 }

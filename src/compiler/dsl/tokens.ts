@@ -4,7 +4,7 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 
 // ---- Categories: never matched by the lexer, matched by the parser against their members.
 
-/** Any word: a name or a keyword. Used where a keyword cannot be confused (after `.`, before `:`). */
+/** Any word, reserved or not: where nothing else can stand (a field after `.`, a key before `:`, a parameter name). */
 export const AnyWord = createToken({ name: 'AnyWord', pattern: Lexer.NA, label: 'a name' });
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: Lexer.NA, label: 'a string' });
 export const NumberValue = createToken({ name: 'NumberValue', pattern: Lexer.NA, label: 'a number' });
@@ -15,7 +15,7 @@ export const SizeValue = createToken({ name: 'SizeValue', pattern: Lexer.NA, lab
 export const CmpOp = createToken({ name: 'CmpOp', pattern: Lexer.NA, label: 'a comparison (==, !=, <, <=, >, >=)' });
 export const LogicOp = createToken({ name: 'LogicOp', pattern: Lexer.NA, label: "'and' or 'or'" });
 
-// ---- Names. Identifier is itself the category of the contextual words below.
+// ---- Names. Identifier is also the category of the unreserved keywords below, so they serve as names.
 
 export const Identifier = createToken({
   name: 'Identifier',

@@ -10,7 +10,7 @@ type JsonObject = Record<string, unknown>;
 
 interface Frame {
   pointer: string;
-  start: Position;
+  start: number;
   array: unknown[] | undefined;
   object: JsonObject | undefined;
   /** The key whose value comes next, and that value's pointer (objects only). */
@@ -54,8 +54,9 @@ function setProperty(object: JsonObject, key: string, value: unknown): void {
 }
 
 /** Only numbers that are not safe integers have their raw text sliced: the common case stays cheap. */
-function checkNumber(value: number, raw: () => string, pointer: string, span: Span): Diagnostic | undefined {
+function checkNumber(value: number, raw: () => string, pointer: string, spanOf: () => Span): Diagnostic | undefined {
   if (Number.isSafeInteger(value)) return undefined;
+  const span = spanOf();
   const text = raw();
   if (!Number.isFinite(value)) {
     return diagnostic('unsafe-integer', { pointer, span, message: `number ${text} is too large to represent`, params: { raw: text } });
@@ -93,21 +94,21 @@ export function buildJson(text: string, map: SourceMap): BuildResult {
     return parent.keyPointer;
   }
 
-  function begin(array: unknown[] | undefined, object: JsonObject | undefined, offset: number, line: number, character: number): void {
+  function begin(array: unknown[] | undefined, object: JsonObject | undefined, offset: number): void {
     const pointer = place(array ?? object);
-    stack.push({ pointer, start: position(offset, line, character), array, object, key: '', keyPointer: '' });
+    stack.push({ pointer, start: offset, array, object, key: '', keyPointer: '' });
   }
 
-  function end(offset: number, length: number, line: number, character: number): void {
+  function end(offset: number, length: number): void {
     const frame = stack.pop() as Frame;
-    map.setValue(frame.pointer, { start: frame.start, end: position(offset + length, line, character + length) });
+    map.setValue(frame.pointer, frame.start, offset + length);
   }
 
   visit(
     text,
     {
-      onObjectBegin: (offset, _length, line, character) => begin(undefined, {}, offset, line, character),
-      onArrayBegin: (offset, _length, line, character) => begin([], undefined, offset, line, character),
+      onObjectBegin: (offset) => begin(undefined, {}, offset),
+      onArrayBegin: (offset) => begin([], undefined, offset),
       onObjectEnd: end,
       onArrayEnd: end,
       onObjectProperty: (key, offset, length, line, character) => {
@@ -115,8 +116,8 @@ export function buildJson(text: string, map: SourceMap): BuildResult {
         const pointer = `${frame.pointer}/${pointerToken(key)}`;
         frame.key = key;
         frame.keyPointer = pointer;
-        const span = tokenSpan(offset, length, line, character);
         if (Object.prototype.hasOwnProperty.call(frame.object, key)) {
+          const span = tokenSpan(offset, length, line, character);
           const first = map.locate(pointer, true) as Span;
           diagnostics.push(
             diagnostic('duplicate-key', {
@@ -129,14 +130,13 @@ export function buildJson(text: string, map: SourceMap): BuildResult {
             }),
           );
         }
-        map.setKey(pointer, span);
+        map.setKey(pointer, offset, offset + length);
       },
       onLiteralValue: (value: unknown, offset, length, line, character) => {
         const pointer = place(value);
-        const span = tokenSpan(offset, length, line, character);
-        map.setValue(pointer, span);
+        map.setValue(pointer, offset, offset + length);
         if (typeof value === 'number') {
-          const problem = checkNumber(value, () => text.slice(offset, offset + length), pointer, span);
+          const problem = checkNumber(value, () => text.slice(offset, offset + length), pointer, () => tokenSpan(offset, length, line, character));
           if (problem) diagnostics.push(problem);
         }
       },

@@ -34,3 +34,20 @@ describe('invalid-artifact-schema', () => {
     expect(found(ast, 'invalid-artifact-schema', includes)).toEqual([]);
   });
 });
+
+describe('invalid-artifact-schema: what the meta-schema cannot see', () => {
+  const problemOf = (schema: Record<string, unknown>): string | undefined =>
+    found(withArtifacts([{ name: 'facts', schema }]), 'invalid-artifact-schema')[0]?.message;
+
+  it('finds a misspelt keyword deep inside subschemas, with its location', () => {
+    expect(problemOf({ type: 'object', properties: { a: { items: { minimun: 1 } } } })).toMatch(/unknown keyword "minimun" at \/properties\/a\/items/);
+  });
+
+  it('accepts local references to $defs and anchors, and rejects dangling or remote ones', () => {
+    expect(problemOf({ $defs: { n: { type: 'number' } }, properties: { a: { $ref: '#/$defs/n' } } })).toBeUndefined();
+    expect(problemOf({ $defs: { n: { $anchor: 'num', type: 'number' } }, properties: { a: { $ref: '#num' } } })).toBeUndefined();
+    expect(problemOf({ properties: { a: { $ref: '#/$defs/nope' } } })).toMatch(/resolves to nothing/);
+    expect(problemOf({ properties: { a: { $ref: '#nope' } } })).toMatch(/names no \$anchor/);
+    expect(problemOf({ $ref: 'https://example.com/s.json' })).toMatch(/self-contained/);
+  });
+});

@@ -23,4 +23,9 @@ describe('budget-missing', () => {
       ['/agents/4/budget', 'agent "half"\'s budget has no tokens and time'],
     ]);
   });
+
+  it('skips agents whose extends chain runs into a cycle', () => {
+    const ast = workflow({ agents: [agent('a', { extends: 'b' }), { name: 'b', extends: 'a' }, { name: 'c', extends: 'b' }, { name: 'd' }] });
+    expect(found(ast, 'budget-missing').map((d) => d.pointer)).toEqual(['/agents/3/name']);
+  });
 });

@@ -12,7 +12,7 @@ function program(i: number, statements: number): Statement[] {
         kind: 'if',
         cond: { kind: 'and', args: [{ kind: 'cmp', op: '>', left: { kind: 'ref', path: [v, 'n'] }, right: 1 }, { kind: 'not', arg: false }] },
         then: [{ kind: 'set', name: 'acc', value: { kind: 'ref', path: [v] } }, { kind: 'write', path: `/work/out${k}.json`, value: { kind: 'ref', path: ['acc'] } }],
-        else: [{ kind: 'exec', tool: 'lint', args: [{ name: 'file', value: `/work/f${k}.txt` }, { name: 'level', value: 2 }], let: `r${k}` }],
+        else: [{ kind: 'exec', tool: 'lint', args: [{ name: 'source', value: `/work/f${k}.txt` }, { name: 'level', value: 2 }], let: `r${k}` }],
       },
       { kind: 'loop', as: `i${k}`, max: 3, body: [{ kind: 'publish', topic: `agent${i}.progress`, value: { kind: 'ref', path: [`i${k}`] } }] },
     );
@@ -40,7 +40,7 @@ export function generatedWorkflow(agents: number, statementsPerAgent: number): W
     workflow: 'generated',
     version: '1',
     models: [{ name: 'default', id: 'm' }],
-    tools: [{ name: 'lint', argv: ['lint', { param: 'level' }, '--', { param: 'file' }], params: [{ name: 'file', type: 'path', mount: '/work' }, { name: 'level', type: 'int' }], cwd: '/work' }],
+    tools: [{ name: 'lint', argv: ['lint', { param: 'level' }, '--', { param: 'source' }], params: [{ name: 'source', type: 'path', mount: '/work' }, { name: 'level', type: 'int' }], cwd: '/work' }],
     agents: decls,
     main: { body: main },
   };

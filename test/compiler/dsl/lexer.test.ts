@@ -78,9 +78,14 @@ describe('keywords and names', () => {
     ]);
   });
 
-  test('contextual words (enum values) are names outside their place', () => {
-    const text = 'workflow w version "1"\nagent reviewer { role reviewer }\nmain { let worker = shared exit worker }';
+  test('enum values and property keywords are names outside their place; reserved words are not', () => {
+    const text = `workflow w version "1"
+artifact strategy
+agent reviewer { role reviewer }
+agent run { run { let time = ask "next?" returns strategy\nexit time } }
+main { let worker = shared\nlet in = 1\nexit worker }`;
     expect(located(text)).toEqual([]);
+    expect(located('workflow w version "1"\nagent loop {}\nmain {}')).toEqual(['syntax-error 2:7']);
   });
 
   test('operators and punctuation', () => {

@@ -56,6 +56,11 @@ describe('messages', () => {
     expect(messages(withMain('banana'))).toEqual(["expected a statement or '}', found 'banana'"]);
   });
 
+  test('an unclosed list or object names what it may hold', () => {
+    expect(messages(withMain('let x = [1 2 let y = 3'))[0]).toBe("expected an expression or ']', found 'let'");
+    expect(messages(withMain('let x = { a: 1, 2 }'))[0]).toBe("expected a field (name: value) or '}', found '2'");
+  });
+
   test('a reserved word where a name goes says so', () => {
     expect(messages(withMain('let loop = 1'))[0]).toBe("expected a name, found 'loop', which is a reserved word");
   });
