@@ -113,6 +113,7 @@ function lead(out, t, r, hasTool, steps) {
   for (let n = 0; n < steps; n++) loopStep(out, t, n, r, hasTool);
   out.emit(3, 'checkpoint { round: round, best: best }');
   out.emit(2, '}');
+  out.emit(2, `let measured = call helper_${t} task help_${t} with { round: 0, best: best } timeout 15m`);
   if (r() < 0.5) out.emit(2, `publish "team-${t}.progress" { round: 0, best: best.score, done: true }`);
   out.emit(2, 'exit best');
   out.emit(1, '}');
@@ -139,6 +140,9 @@ function team(out, t, r) {
 /** Main's share for one team, in one of the three shapes the shipped mains have. */
 function mainPart(out, t, r) {
   const shape = r();
+  // Every team's progress topic has a subscriber and every lead runs, as in a clean workflow.
+  if (shape < 0.3 || shape >= 0.65) out.emit(1, `subscribe "team-${t}.progress"`);
+  if (shape >= 0.65) out.emit(1, `let lead_${t}_result = call lead_${t} task lead_task_${t} with { target: 10 } timeout 13h`);
   if (shape < 0.3) {
     out.emit(1, `let r_${t} = call lead_${t} task lead_task_${t} with { target: 10, team: ${t} } timeout 13h\nif r_${t}.status != "ok" { fail r_${t} }`);
   } else if (shape < 0.65) {

@@ -10,7 +10,14 @@ import { createHash } from 'node:crypto';
 import type { Code } from './format.js';
 
 function scalar(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not a JSON number`);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: ${value} is not a JSON number`);
+    // ECMAScript number-to-string is RFC 8785's number form; -0 prints as 0 either way.
+    return String(value);
+  }
+  if (value === null) return 'null';
+  if (value === true) return 'true';
+  if (value === false) return 'false';
   const text = JSON.stringify(value);
   if (text === undefined) throw new TypeError('canonicalJson: the value has no JSON form');
   return text;
@@ -56,6 +63,32 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export function codeHash(code: Code): string {
-  return sha256Hex(canonicalJson(code));
+/**
+ * sha256 of the canonical JSON of code (with the constants' canonical texts, when the caller
+ * already has them), fed to the hash one top-level member (and one
+ * procedure) at a time: the same bytes as sha256Hex(canonicalJson(code)), without building one
+ * string the size of the whole code section.
+ */
+export function codeHash(code: Code, constantTexts?: readonly string[]): string {
+  const hash = createHash('sha256');
+  const members = code as unknown as Record<string, unknown>;
+  let first = true;
+  hash.update('{');
+  for (const key of Object.keys(members).sort()) {
+    const value = members[key];
+    if (value === undefined) continue;
+    hash.update((first ? '' : ',') + JSON.stringify(key) + ':', 'utf8');
+    first = false;
+    if (key === 'constants' && constantTexts && constantTexts.length === (value as unknown[]).length) {
+      hash.update(`[${constantTexts.join(',')}]`, 'utf8');
+    } else if (Array.isArray(value)) {
+      hash.update('[');
+      for (let i = 0; i < value.length; i++) hash.update((i > 0 ? ',' : '') + canonicalJson(value[i] ?? null), 'utf8');
+      hash.update(']');
+    } else {
+      hash.update(canonicalJson(value), 'utf8');
+    }
+  }
+  hash.update('}');
+  return hash.digest('hex');
 }

@@ -1,7 +1,10 @@
 // RFC 6901 JSON pointers: how every check names the AST node it is about.
 
 export function escapeToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof token === 'number') return String(token);
+  // Almost every token needs no escaping; skip the two regex passes for those.
+  if (!token.includes('~') && !token.includes('/')) return token;
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function unescapeToken(token: string): string {

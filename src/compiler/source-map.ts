@@ -10,9 +10,19 @@ function pack(start: number, end: number): number {
   return start * SPAN_SCALE + Math.min(Math.max(end - start, 0), SPAN_SCALE - 1);
 }
 
+/**
+ * Ranges by pointer are recorded into flat arrays and indexed only when a diagnostic first asks
+ * for one: a clean compile never hashes a pointer. Statements and blocks are also recorded by
+ * object identity, which is what the emitter's line table reads.
+ */
 export class SourceMap {
-  private readonly values = new Map<string, number>();
-  private readonly keys = new Map<string, number>();
+  private readonly valuePointers: string[] = [];
+  private readonly valueRanges: number[] = [];
+  private readonly keyPointers: string[] = [];
+  private readonly keyRanges: number[] = [];
+  private readonly nodes = new Map<object, number>();
+  private values: Map<string, number> | undefined;
+  private keys: Map<string, number> | undefined;
   private index: LineIndex | undefined;
 
   constructor(readonly file: string, readonly text: string) {}
@@ -27,14 +37,29 @@ export class SourceMap {
     return this.lines.span(start, end);
   }
 
-  /** Records the source range of the value at pointer. */
+  /** Records the source range of the value at pointer; a later record for one pointer wins. */
   setValue(pointer: string, start: number, end: number): void {
-    this.values.set(pointer, pack(start, end));
+    this.valuePointers.push(pointer);
+    this.valueRanges.push(pack(start, end));
+    this.values = undefined;
   }
 
   /** Records the source range of the key (or keyword) that introduces the property at pointer. */
   setKey(pointer: string, start: number, end: number): void {
-    this.keys.set(pointer, pack(start, end));
+    this.keyPointers.push(pointer);
+    this.keyRanges.push(pack(start, end));
+    this.keys = undefined;
+  }
+
+  /** Records the source range of an AST object (a statement or a block). */
+  setNode(node: object, start: number, end: number): void {
+    this.nodes.set(node, pack(start, end));
+  }
+
+  /** The span of an AST object recorded with setNode. */
+  locateNode(node: object): Span | undefined {
+    const packed = this.nodes.get(node);
+    return packed === undefined ? undefined : this.unpack(packed);
   }
 
   /**
@@ -43,28 +68,40 @@ export class SourceMap {
    */
   locate(pointer: string, atKey = false): Span | undefined {
     const packed = this.find(pointer, atKey);
-    if (packed === undefined) return undefined;
+    return packed === undefined ? undefined : this.unpack(packed);
+  }
+
+  private unpack(packed: number): Span {
     const start = Math.floor(packed / SPAN_SCALE);
     return this.span(start, start + (packed % SPAN_SCALE));
   }
 
   private find(pointer: string, atKey: boolean): number | undefined {
+    const values = (this.values ??= indexed(this.valuePointers, this.valueRanges));
+    const keys = (this.keys ??= indexed(this.keyPointers, this.keyRanges));
     if (atKey) {
-      const k = this.keys.get(pointer);
+      const k = keys.get(pointer);
       if (k !== undefined) return k;
     }
     let p = pointer;
     for (;;) {
-      const v = this.values.get(p) ?? this.keys.get(p);
+      const v = values.get(p) ?? keys.get(p);
       if (v !== undefined) return v;
       if (p === '') return undefined;
       p = parent(p);
     }
   }
 
+  /** How many value ranges were recorded. */
   get size(): number {
-    return this.values.size;
+    return this.valuePointers.length;
   }
+}
+
+function indexed(pointers: readonly string[], ranges: readonly number[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (let i = 0; i < pointers.length; i++) map.set(pointers[i] as string, ranges[i] as number);
+  return map;
 }
 
 /** Offsets to 1-based line:col, by binary search over line starts. */

@@ -5,19 +5,20 @@ import { disassemble, disassembleProcedure } from '../../src/bytecode/disasm.js'
 import { SourceMap } from '../../src/compiler/source-map.js';
 import { compile, ref, sourceMapAt, workflow } from '../compiler/emit-helpers.js';
 
-function located(spans: Record<string, [number, number]>): SourceMap {
-  return sourceMapAt('flow.aos', spans);
+function located(spans: Record<string, [number, number]>, ast: unknown): SourceMap {
+  return sourceMapAt('flow.aos', spans, ast);
 }
 
 describe('disassemble', () => {
+  const ast = workflow([
+    { kind: 'call', agent: 'writer', task: 'draft', input: 'x'.repeat(60), timeout: 600000, let: 'r' },
+    { kind: 'if', cond: ref('r', 'ok'), then: [{ kind: 'signal', target: 'writer', op: 'kill' }] },
+    { kind: 'parallel', branches: [{ body: [{ kind: 'set', name: 'r', value: 1 }] }] },
+  ]);
   const bytecode = compile(
-    workflow([
-      { kind: 'call', agent: 'writer', task: 'draft', input: 'x'.repeat(60), timeout: 600000, let: 'r' },
-      { kind: 'if', cond: ref('r', 'ok'), then: [{ kind: 'signal', target: 'writer', op: 'kill' }] },
-      { kind: 'parallel', branches: [{ body: [{ kind: 'set', name: 'r', value: 1 }] }] },
-    ]),
+    ast,
     new Map(),
-    located({ '/main/body': [2, 6], '/main/body/0': [3, 3], '/main/body/0/input': [3, 30], '/main/body/1': [4, 3], '/main/body/1/cond': [4, 6], '/main/body/1/then/0': [4, 12], '/main/body/2': [5, 3] }),
+    located({ '/main/body': [2, 6], '/main/body/0': [3, 3], '/main/body/0/input': [3, 30], '/main/body/1': [4, 3], '/main/body/1/cond': [4, 6], '/main/body/1/then/0': [4, 12], '/main/body/2': [5, 3] }, ast),
   );
 
   it('lists a procedure clox-style, each operand rendered by its shape', () => {
@@ -26,10 +27,10 @@ describe('disassemble', () => {
         '== 0 main (main) ==',
         '; params 1',
         '; slots 0:input 1:r',
-        '0000     3:30  CONST          #1 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…',
+        '0000      3:3  CONST          #1 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…',
         '0001        |  CALL           writer draft 1 600000ms',
         '0002        |  STORE          1 (r)',
-        '0003      4:6  LOAD           1 (r)',
+        '0003      4:3  LOAD           1 (r)',
         '0004        |  FIELD          #2 "ok"',
         '0005        |  JUMP_IF_FALSE  -> 0008',
         '0006        |  AGENT_REF      writer',

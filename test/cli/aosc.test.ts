@@ -94,8 +94,8 @@ describe('aosc compile and disasm', () => {
   it('lists a source file with offsets, lines and opcodes', () => {
     const r = run('disasm', join(fixtures, 'folder/one.aos'));
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/0000\s+3:11\s+CONST/);
-    expect(r.stdout).toMatch(/0001\s+3:3\s+STORE/);
-    expect(r.stdout).toContain('STORE');
+    expect(r.stdout).toMatch(/0000\s+3:3\s+CONST/);
+    expect(r.stdout).toMatch(/0001\s+\|\s+STORE/);
+    expect(r.stdout).toMatch(/0002\s+4:3\s+LOAD/);
   });
 });

@@ -80,7 +80,7 @@ describe('code hash', () => {
   });
 
   it('does not cover the debug section: other source positions, same hash', () => {
-    const located = sourceMapAt('other.json', { '/main/body/0': [7, 3] });
+    const located = sourceMapAt('other.json', { '/main/body/0': [7, 3] }, RICH);
     const plain = emit(RICH, { includes: new Map(), map: map() });
     const moved = emit(RICH, { includes: new Map(), map: located });
     expect(moved.debug).not.toEqual(plain.debug);

@@ -37,14 +37,26 @@ export function ops(bytecode: Bytecode, procedure = 0): string[] {
     .map((line) => line.slice(15).replace(/^(\S+)\s+/, '$1 ').trimEnd());
 }
 
-/** A source map whose pointers sit at the given [line, col], over a blank text big enough for them. */
-export function sourceMapAt(file: string, spans: Record<string, [number, number]>): SourceMap {
+/**
+ * A source map whose pointers sit at the given [line, col], over a blank text big enough for
+ * them. With the AST, the objects those pointers name (statements, blocks) are recorded by
+ * identity too, as the front ends do.
+ */
+export function sourceMapAt(file: string, spans: Record<string, [number, number]>, ast?: unknown): SourceMap {
   const width = 200;
   const lines = Math.max(1, ...Object.values(spans).map(([line]) => line));
   const map = new SourceMap(file, `${' '.repeat(width)}\n`.repeat(lines));
   for (const [pointer, [line, col]] of Object.entries(spans)) {
     const offset = (line - 1) * (width + 1) + (col - 1);
     map.setValue(pointer, offset, offset + 1);
+    const node = ast === undefined ? undefined : nodeAt(ast, pointer);
+    if (typeof node === 'object' && node !== null) map.setNode(node, offset, offset + 1);
   }
   return map;
+}
+
+function nodeAt(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const token of pointer.split('/').slice(1)) node = (node as Record<string, unknown> | undefined)?.[token];
+  return node;
 }

@@ -26,6 +26,13 @@ export class AstBuilder {
     if (start === start && end === end) this.map.setValue(pointer, start, end);
   }
 
+  /** Records the range of an AST statement or block by identity, for the emitter's line table. */
+  node(node: object, from: Located | undefined): void {
+    const start = startOffset(from);
+    const end = endOffset(from);
+    if (start === start && end === end) this.map.setNode(node, start, end);
+  }
+
   /** Records the keyword that introduces the property at pointer; returns the pointer. */
   keyAt(pointer: string, keyword: IToken | undefined): string {
     if (keyword && keyword.startOffset === keyword.startOffset) this.map.setKey(pointer, keyword.startOffset, endOffset(keyword));

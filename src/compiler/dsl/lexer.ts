@@ -1,7 +1,7 @@
 // Text to tokens: one lexer instance, built once. Tokens keep offsets only; the few spans a
 // diagnostic needs get their lines and columns from the source map's line index.
 import { Lexer, type ILexingError, type IToken } from 'chevrotain';
-import { LEXER_TOKENS } from './tokens.js';
+import { Identifier, LEXER_TOKENS, WORD_TOKENS } from './tokens.js';
 
 const lexer = new Lexer(LEXER_TOKENS, {
   positionTracking: 'onlyOffset',
@@ -21,6 +21,13 @@ export function lex(text: string): LexResult {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as IToken;
     token.endOffset = token.startOffset + token.image.length - 1;
+    if (token.tokenType === Identifier) {
+      const word = WORD_TOKENS.get(token.image);
+      if (word) {
+        token.tokenType = word;
+        token.tokenTypeIdx = word.tokenTypeIdx as number;
+      }
+    }
   }
   return { tokens, errors };
 }

@@ -19,12 +19,15 @@ export function block(b: AstBuilder, node: BlockCstNode | undefined, pointer: st
   const body: Statement[] = [];
   if (!node) return body;
   b.at(pointer, node);
+  b.node(body, node);
   if (b.enter(node.children.LCurly?.[0])) {
     for (const child of node.children.statements ?? []) {
       const at = `${pointer}/${body.length}`;
-      body.push(statement(b, child, at));
+      const stmt = statement(b, child, at);
+      body.push(stmt);
       // After the parts, so the statement's own span (which may include `let x =`) wins.
       b.at(at, child);
+      b.node(stmt, child);
     }
   }
   b.leave();

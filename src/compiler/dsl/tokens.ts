@@ -172,8 +172,12 @@ export const W = Object.fromEntries(
 /** Words a name may not be (a printer must avoid them). */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set(RESERVED);
 
-// Longest first, so `in` never cuts `inputs` or `int` short.
-const words = [...Object.entries(K), ...Object.entries(W)].sort(([a], [b]) => b.length - a.length).map(([, t]) => t);
+/**
+ * Every keyword and contextual word by its text. The lexer reads all words as Identifier and
+ * lex() then retypes the ones found here: one map lookup per word instead of trying each
+ * keyword's pattern, with the same result as `longer_alt` (a word is a keyword only whole).
+ */
+export const WORD_TOKENS: ReadonlyMap<string, TokenType> = new Map([...Object.entries(K), ...Object.entries(W)]);
 
 /** Lexing order. */
 export const LEXER_TOKENS: TokenType[] = [
@@ -182,12 +186,13 @@ export const LEXER_TOKENS: TokenType[] = [
   Size, Duration, Decimal, Integer, BadNumber,
   LCurly, RCurly, LParen, RParen, LSquare, RSquare, Comma, Colon, Dot, Dollar,
   ...comparisons, Equals,
-  ...words, Identifier,
+  Identifier,
 ];
 
 /** Everything the parser may meet, categories included. */
 export const VOCABULARY: TokenType[] = [
   ...LEXER_TOKENS,
+  ...WORD_TOKENS.values(),
   AnyWord, StringLiteral, NumberValue, DurationValue, SizeValue, CmpOp, LogicOp,
   RoleWord, MountKind, RestartWord, StrategyWord, SignalScope, SignalOp, ParamType,
 ];

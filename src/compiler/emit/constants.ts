@@ -10,6 +10,8 @@ function keyOf(value: JsonValue): string {
 
 export class ConstantPool {
   readonly values: JsonValue[] = [];
+  /** The canonical JSON text of each value, by index: the code hash reuses them. */
+  readonly texts: string[] = [];
   private readonly indices = new Map<string, number>();
 
   add(value: JsonValue): number {
@@ -18,6 +20,7 @@ export class ConstantPool {
     if (index === undefined) {
       index = this.values.length;
       this.values.push(value);
+      this.texts.push(key);
       this.indices.set(key, index);
     }
     return index;

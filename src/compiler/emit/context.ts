@@ -18,19 +18,24 @@ export interface EmitContext {
   readonly names: NameIndex;
   readonly folder: Folder;
   readonly procedures: ProcedureTable;
-  /** The [line, col] of an AST pointer's node, or of its nearest located ancestor; [0, 0] when none is. */
-  position(pointer: string): SourcePosition;
+  /** The [line, col] where a statement or block starts; [0, 0] when the front end recorded none. */
+  position(node: object): SourcePosition;
 }
 
 /** The state of lowering one procedure. */
 export interface Lowering {
   readonly cx: EmitContext;
   readonly proc: ProcedureBuilder;
+  /**
+   * The position of the statement being lowered: its expressions' instructions take it too, so
+   * the line table is per statement (as clox's is per line), identical for both front ends.
+   */
+  here: SourcePosition;
 }
 
-export function createPositions(map: SourceMap): (pointer: string) => SourcePosition {
-  return (pointer) => {
-    const span = map.locate(pointer);
+export function createPositions(map: SourceMap): (node: object) => SourcePosition {
+  return (node) => {
+    const span = map.locateNode(node);
     return span ? [span.start.line, span.start.col] : [0, 0];
   };
 }

@@ -39,9 +39,9 @@ function lowerLogic(lw: Lowering, logic: LogicExpr, pointer: string, at: SourceP
   for (const j of jumps) lw.proc.patchJump(j, end);
 }
 
-/** Emits code that pushes the value of expr, the node at pointer. */
+/** Emits code that pushes the value of expr, the node at pointer, at the current statement's position. */
 export function lowerExpr(lw: Lowering, expr: Expr, pointer: string): void {
-  const at = lw.cx.position(pointer);
+  const at = lw.here;
   const folded = lw.cx.folder.fold(expr);
   if (folded !== NOT_CONSTANT) {
     lw.proc.emit(at, Op.CONST, lw.cx.pool.add(folded));

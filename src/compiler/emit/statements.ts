@@ -28,7 +28,7 @@ export function lowerBlock(lw: Lowering, block: Block, pointer: string): void {
 /** A procedure's whole body, with the implicit `EXIT 0` when it can run off its end. */
 export function lowerBody(lw: Lowering, block: Block, pointer: string): void {
   lowerBlock(lw, block, pointer);
-  if (fallsThrough(block)) lw.proc.emit(lw.cx.position(pointer), Op.EXIT, 0);
+  if (fallsThrough(block)) lw.proc.emit(lw.cx.position(block), Op.EXIT, 0);
 }
 
 const lowerIf: LowerStatement<'if'> = (lw, s, pointer, at) => {
@@ -86,7 +86,7 @@ const lowerParallel: LowerStatement<'parallel'> = (lw, s, pointer, at) => {
   const list = lw.cx.pool.add(indices);
   s.branches.forEach((branch, k) => {
     const proc = new ProcedureBuilder(lw.proc.nextBranchName(), 'branch', lw.proc);
-    lowerBody({ cx: lw.cx, proc }, branch.body, `${pointer}/branches/${k}/body`);
+    lowerBody({ cx: lw.cx, proc, here: lw.cx.position(branch.body) }, branch.body, `${pointer}/branches/${k}/body`);
     lw.cx.procedures.fill(indices[k] as number, proc);
   });
   lw.proc.emit(at, Op.PARALLEL, list);
@@ -124,5 +124,8 @@ const STATEMENTS: { [K in Statement['kind']]: LowerStatement<K> } = {
 
 export function lowerStatement(lw: Lowering, stmt: Statement, pointer: string): void {
   const lower = STATEMENTS[stmt.kind] as LowerStatement<Statement['kind']>;
-  lower(lw, stmt, pointer, lw.cx.position(pointer));
+  const outer = lw.here;
+  lw.here = lw.cx.position(stmt);
+  lower(lw, stmt, pointer, lw.here);
+  lw.here = outer;
 }

@@ -102,6 +102,7 @@ export function buildJson(text: string, map: SourceMap): BuildResult {
   function end(offset: number, length: number): void {
     const frame = stack.pop() as Frame;
     map.setValue(frame.pointer, frame.start, offset + length);
+    map.setNode((frame.array ?? frame.object) as object, frame.start, offset + length);
   }
 
   visit(
