@@ -13,12 +13,20 @@ function procedureLine(name: string, code: readonly (readonly unknown[])[]): str
   return `  ${name.padEnd(28)} ${String(code.length).padStart(5)} instr  ${names.join(' ') || '-'}`;
 }
 
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function summarize(bytecode: Bytecode, label: string): string {
   const code = bytecode.code;
-  const lines = [
-    `${label}: workflow ${bytecode.workflow.name} ${bytecode.workflow.version}, code ${bytecode.codeHash.slice(0, 16)}`,
-    `  ${code.agents.length} agents, ${code.tasks.length} tasks, ${code.tools.length} tools, ${code.artifacts.length} artifact kinds, ${code.constants.length} constants`,
+  const tables = [
+    count(code.agents.length, 'agent', 'agents'),
+    count(code.tasks.length, 'task', 'tasks'),
+    count(code.tools.length, 'tool', 'tools'),
+    count(code.artifacts.length, 'artifact kind', 'artifact kinds'),
+    count(code.constants.length, 'constant', 'constants'),
   ];
+  const lines = [`${label}: workflow ${bytecode.workflow.name} ${bytecode.workflow.version}, code ${bytecode.codeHash.slice(0, 16)}`, `  ${tables.join(', ')}`];
   for (const p of code.procedures) lines.push(procedureLine(p.name, p.code));
   return lines.join('\n');
 }

@@ -1,16 +1,5 @@
 #!/usr/bin/env node
-// The aos-tui executable: the terminal viewer of run directories. It reports its version until
-// there are runs to show.
-import { Command, CommanderError } from 'commander';
+// The aos-tui executable: the terminal viewer of run directories, which arrive with the runtime.
+import { runShell } from './program-shell.js';
 
-const program = new Command('aos-tui')
-  .description('AOS terminal viewer for run directories.')
-  .version('0.1.0')
-  .exitOverride();
-
-try {
-  program.parse(process.argv);
-  if (program.args.length === 0) program.help();
-} catch (e) {
-  process.exitCode = e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
-}
+process.exitCode = runShell('aos-tui', 'AOS terminal viewer for run directories.', process.argv);

@@ -2,7 +2,7 @@
 // capabilities, budget and the structured program (`run { ... }`).
 import type { AgentDecl, Budget, Capabilities, Mount } from '../../generated/workflow.js';
 import type { AstBuilder } from './builder.js';
-import type { AgentDeclCstNode, AgentPropCstNode, BudgetBlockCstNode, CapsBlockCstNode, MountPropCstNode } from './cst.generated.js';
+import type { AgentDeclCstNode, AgentPropCstNode, BudgetBlockCstNode, CapsBlockCstNode } from './cst.generated.js';
 import { Properties, type Key, type PropSpecs } from './properties.js';
 import { block } from './statements.js';
 
@@ -54,13 +54,12 @@ export function agentDecl(b: AstBuilder, node: AgentDeclCstNode, pointer: string
 function agentProp(b: AstBuilder, props: Properties<AgentDecl>, node: AgentPropCstNode): void {
   const c = node.children;
   const keyword = c.key?.[0];
-  const mount = c.mount?.[0];
   const caps = c.caps?.[0];
   const budget = c.budget?.[0];
   const program = c.program?.[0];
-  if (mount) {
-    const mounts = props.list('mounts', mount.children.key?.[0]);
-    mounts.push(mountProp(b, mount, `${props.pointer}/mounts/${mounts.length}`));
+  if (keyword?.image === 'mount') {
+    const mounts = props.list('mounts', keyword);
+    mounts.push(mountProp(b, node, `${props.pointer}/mounts/${mounts.length}`));
   } else if (caps) {
     const at = props.claim('caps', keyword);
     if (at !== undefined) props.set('caps', capabilities(b, caps, at));
@@ -79,7 +78,8 @@ function agentProp(b: AstBuilder, props: Properties<AgentDecl>, node: AgentPropC
   }
 }
 
-function mountProp(b: AstBuilder, node: MountPropCstNode, pointer: string): Mount {
+/** `mount ...`, read from the agentProp node it is part of. */
+function mountProp(b: AstBuilder, node: AgentPropCstNode, pointer: string): Mount {
   const c = node.children;
   b.at(pointer, node);
   const mount: Mount = { kind: b.name(c.kind?.[0], `${pointer}/kind`) as Mount['kind'], path: b.string(c.path?.[0], `${pointer}/path`) };

@@ -27,33 +27,14 @@ export type PrimaryCstChildren = {
   LParen?: IToken[];
   inner?: ExpressionCstNode[];
   RParen?: IToken[];
-  list?: ListExprCstNode[];
-  object?: ObjectExprCstNode[];
-};
-
-export interface ListExprCstNode extends CstNode {
-  name: "listExpr";
-  children: ListExprCstChildren;
-}
-
-export type ListExprCstChildren = {
   LSquare?: IToken[];
   items?: ExpressionCstNode[];
-  Comma?: IToken[];
+  Comma?: (IToken)[];
   RSquare?: IToken[];
-};
-
-export interface ObjectExprCstNode extends CstNode {
-  name: "objectExpr";
-  children: ObjectExprCstChildren;
-}
-
-export type ObjectExprCstChildren = {
   LCurly?: IToken[];
   keys?: (IToken)[];
   Colon?: IToken[];
   values?: ExpressionCstNode[];
-  Comma?: IToken[];
   RCurly?: IToken[];
 };
 
@@ -520,21 +501,10 @@ export type ToolPropCstChildren = {
   key?: (IToken)[];
   value?: (IToken)[];
   list?: (ArgvListCstNode | StringListCstNode)[];
-  param?: ParamPropCstNode[];
-};
-
-export interface ParamPropCstNode extends CstNode {
-  name: "paramProp";
-  children: ParamPropCstChildren;
-}
-
-export type ParamPropCstChildren = {
-  key?: IToken[];
   name?: IToken[];
   type?: (IToken)[];
   In?: IToken[];
   mount?: IToken[];
-  list?: StringListCstNode[];
 };
 
 export interface ArgvListCstNode extends CstNode {
@@ -589,25 +559,15 @@ export type AgentPropCstChildren = {
   value?: (IToken)[];
   File?: IToken[];
   list?: NameListCstNode[];
-  mount?: MountPropCstNode[];
-  caps?: CapsBlockCstNode[];
-  budget?: BudgetBlockCstNode[];
-  program?: BlockCstNode[];
-};
-
-export interface MountPropCstNode extends CstNode {
-  name: "mountProp";
-  children: MountPropCstChildren;
-}
-
-export type MountPropCstChildren = {
-  key?: IToken[];
   kind?: IToken[];
   path?: IToken[];
   From?: IToken[];
   source?: IToken[];
   Over?: IToken[];
   over?: IToken[];
+  caps?: CapsBlockCstNode[];
+  budget?: BudgetBlockCstNode[];
+  program?: BlockCstNode[];
 };
 
 export interface CapsBlockCstNode extends CstNode {

@@ -5,8 +5,8 @@ import type { ArgvItem, ArtifactDecl, ModelDecl, RetryDecl, SupervisorDecl, Task
 import { namedArgs } from './args.js';
 import type { AstBuilder } from './builder.js';
 import type {
-  ArgvListCstNode, ArtifactDeclCstNode, ModelDeclCstNode, ParamPropCstNode, RetryDeclCstNode, SupervisorDeclCstNode,
-  TaskDeclCstNode, TaskPropCstNode, ToolDeclCstNode,
+  ArgvListCstNode, ArtifactDeclCstNode, ModelDeclCstNode, RetryDeclCstNode, SupervisorDeclCstNode,
+  TaskDeclCstNode, TaskPropCstNode, ToolDeclCstNode, ToolPropCstNode,
 } from './cst.generated.js';
 import { jsonObject } from './json-value.js';
 import { Properties, readList, type Key, type PropSpecs } from './properties.js';
@@ -42,12 +42,12 @@ export function toolDecl(b: AstBuilder, node: ToolDeclCstNode, pointer: string):
   props.name(node.children.Tool?.[0], node.children.name?.[0]);
   for (const prop of node.children.props ?? []) {
     const c = prop.children;
-    const param = c.param?.[0];
-    if (param) {
-      const params = props.list('params', param.children.key?.[0]);
-      params.push(toolParam(b, param, `${pointer}/params/${params.length}`));
+    const keyword = c.key?.[0];
+    if (keyword?.image === 'param') {
+      const params = props.list('params', keyword);
+      params.push(toolParam(b, prop, `${pointer}/params/${params.length}`));
     } else if (!props.simple(c, TOOL_PROPS)) {
-      const at = props.claim('argv', c.key?.[0]);
+      const at = props.claim('argv', keyword);
       const list = c.list?.[0];
       if (at !== undefined && list) props.set('argv', argv(b, list as ArgvListCstNode, at));
     }
@@ -74,7 +74,8 @@ function argv(b: AstBuilder, node: ArgvListCstNode, pointer: string): ArgvItem[]
   return out;
 }
 
-function toolParam(b: AstBuilder, node: ParamPropCstNode, pointer: string): ToolParam {
+/** `param ...`, from the toolProp node it is part of. */
+function toolParam(b: AstBuilder, node: ToolPropCstNode, pointer: string): ToolParam {
   const c = node.children;
   b.at(pointer, node);
   const param: ToolParam = { name: b.name(c.name?.[0], `${pointer}/name`), type: b.name(c.type?.[0], `${pointer}/type`) as ToolParam['type'] };

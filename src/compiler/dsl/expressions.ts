@@ -5,7 +5,7 @@
 import { tokenMatcher, type IToken } from 'chevrotain';
 import type { CmpExpr, Expr, Field, LogicExpr, NotExpr, RefExpr } from '../../generated/workflow.js';
 import type { AstBuilder } from './builder.js';
-import type { ExpressionCstNode, ListExprCstNode, ObjectExprCstNode, PrimaryCstNode } from './cst.generated.js';
+import type { ExpressionCstNode, PrimaryCstNode } from './cst.generated.js';
 import { K, StringLiteral } from './tokens.js';
 
 /** One operand of `and`/`or`: leading `not`s, a primary, and an optional comparison with a second. */
@@ -129,10 +129,8 @@ function primary(b: AstBuilder, node: PrimaryCstNode | undefined, pointer: strin
     b.leave();
     return expr;
   }
-  const list = c.list?.[0];
-  if (list) return listExpr(b, list, pointer);
-  const object = c.object?.[0];
-  if (object) return objectExpr(b, object, pointer);
+  if (c.LSquare) return listExpr(b, node, pointer);
+  if (c.LCurly) return objectExpr(b, node, pointer);
   return null;
 }
 
@@ -143,7 +141,8 @@ function reference(b: AstBuilder, tokens: IToken[], pointer: string): Expr {
   return { kind: 'ref', path: path as RefExpr['path'] };
 }
 
-function listExpr(b: AstBuilder, node: ListExprCstNode, pointer: string): Expr {
+/** `[...]`, from the primary node it is part of. */
+function listExpr(b: AstBuilder, node: PrimaryCstNode, pointer: string): Expr {
   const items: Expr[] = [];
   b.at(pointer, node);
   if (b.enter(node.children.LSquare?.[0])) {
@@ -154,7 +153,8 @@ function listExpr(b: AstBuilder, node: ListExprCstNode, pointer: string): Expr {
   return { kind: 'list', items };
 }
 
-function objectExpr(b: AstBuilder, node: ObjectExprCstNode, pointer: string): Expr {
+/** `{...}`, from the primary node it is part of. */
+function objectExpr(b: AstBuilder, node: PrimaryCstNode, pointer: string): Expr {
   const fields: Field[] = [];
   b.at(pointer, node);
   if (b.enter(node.children.LCurly?.[0])) {

@@ -20,11 +20,15 @@ const REPEATED_ITEM: Readonly<Record<string, string>> = {
   stringList: 'a string',
   wordList: 'a name',
   argvList: 'a string or $param',
-  listExpr: 'an expression',
-  objectExpr: 'a field (name: value)',
   jsonObject: 'a member ("key": value)',
   jsonArray: 'a JSON value',
 };
+
+/** A primary holds list and object literals (expression-grammar.ts), told apart by their closer. */
+function repeatedItem(ruleName: string, closer: TokenType): string | undefined {
+  if (ruleName === 'primary') return closer === RSquare ? 'an expression' : 'a field (name: value)';
+  return REPEATED_ITEM[ruleName];
+}
 
 const DECLARATION = 'a declaration (model, tool, artifact, agent, task, supervisor, retry or main)';
 
@@ -65,9 +69,9 @@ export const MESSAGES: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
     // Input left after the declarations (error recovery can ask for the end of the file).
     if (expected === EOF) return `expected ${DECLARATION}, found ${describeFound(actual)}`;
-    const item = REPEATED_ITEM[ruleName];
     const closing = expected === RCurly || expected === RSquare;
-    const wanted = closing && item ? `${item} or ${label(expected)}` : label(expected);
+    const item = closing ? repeatedItem(ruleName, expected) : undefined;
+    const wanted = item ? `${item} or ${label(expected)}` : label(expected);
     return `expected ${wanted}, found ${describeFound(actual, wantsName([expected]))}`;
   },
 

@@ -63,40 +63,12 @@ class DslParser extends StatementGrammar {
     this.OR([
       { ALT: () => this.keyValue(K.description, StringLiteral, 1) },
       { ALT: () => this.keyList(K.argv, this.argvList, 1) },
-      { ALT: () => this.SUBRULE(this.paramProp, { LABEL: 'param' }) },
+      { ALT: () => this.param() },
       { ALT: () => this.keyValue(K.timeout, DurationValue, 1) },
       { ALT: () => this.keyValue(K.output_cap, SizeValue, 1) },
       { ALT: () => this.keyList(K.env, this.stringList, 1) },
       { ALT: () => this.keyValue(K.cwd, StringLiteral, 2) },
     ]);
-  });
-
-  /** A parameter's name may be a keyword (`param file path`): nothing else can stand there. */
-  readonly paramProp = this.RULE('paramProp', () => {
-    this.CONSUME(K.param, KEY);
-    this.CONSUME(AnyWord, NAME);
-    this.OR({
-      ERR_MSG: ParamType.LABEL,
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(W.path, { LABEL: 'type' });
-            this.OPTION(() => {
-              this.CONSUME(K.in);
-              this.CONSUME(StringLiteral, { LABEL: 'mount' });
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(W.enum, { LABEL: 'type' });
-            this.SUBRULE(this.stringList, LIST);
-          },
-        },
-        { ALT: () => this.CONSUME(W.int, { LABEL: 'type' }) },
-        { ALT: () => this.CONSUME(W.string, { LABEL: 'type' }) },
-      ],
-    });
   });
 
   readonly argvList = this.RULE('argvList', () => {
@@ -161,7 +133,7 @@ class DslParser extends StatementGrammar {
         },
       },
       { ALT: () => this.keyList(K.tools, this.nameList, 1) },
-      { ALT: () => this.SUBRULE(this.mountProp, { LABEL: 'mount' }) },
+      { ALT: () => this.mount() },
       {
         ALT: () => {
           this.CONSUME(K.caps, KEY);
@@ -184,20 +156,6 @@ class DslParser extends StatementGrammar {
         },
       },
     ]);
-  });
-
-  readonly mountProp = this.RULE('mountProp', () => {
-    this.CONSUME(K.mount, KEY);
-    this.CONSUME(MountKind, { LABEL: 'kind' });
-    this.CONSUME(StringLiteral, { LABEL: 'path' });
-    this.OPTION(() => {
-      this.CONSUME(K.from);
-      this.CONSUME2(StringLiteral, { LABEL: 'source' });
-    });
-    this.OPTION2(() => {
-      this.CONSUME(K.over);
-      this.CONSUME3(StringLiteral, { LABEL: 'over' });
-    });
   });
 
   readonly capsBlock = this.RULE('capsBlock', () => {
@@ -303,6 +261,53 @@ class DslParser extends StatementGrammar {
     });
     this.SUBRULE(this.block, { LABEL: 'body' });
   });
+
+  /**
+   * `param name type`: part of toolProp, not a rule of its own (one node fewer per parameter),
+   * so its occurrence numbers follow toolProp's. A parameter's name may be a keyword
+   * (`param file path`): nothing else can stand there.
+   */
+  private param(): void {
+    this.CONSUME(K.param, KEY);
+    this.CONSUME(AnyWord, NAME);
+    this.OR2({
+      ERR_MSG: ParamType.LABEL,
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(W.path, { LABEL: 'type' });
+            this.OPTION(() => {
+              this.CONSUME(K.in);
+              this.CONSUME3(StringLiteral, { LABEL: 'mount' });
+            });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(W.enum, { LABEL: 'type' });
+            this.SUBRULE2(this.stringList, LIST);
+          },
+        },
+        { ALT: () => this.CONSUME(W.int, { LABEL: 'type' }) },
+        { ALT: () => this.CONSUME(W.string, { LABEL: 'type' }) },
+      ],
+    });
+  }
+
+  /** `mount kind "path" (from "source")? (over "over")?`: part of agentProp, not a rule of its own (one node fewer per mount). */
+  private mount(): void {
+    this.CONSUME(K.mount, KEY);
+    this.CONSUME(MountKind, { LABEL: 'kind' });
+    this.CONSUME2(StringLiteral, { LABEL: 'path' });
+    this.OPTION3(() => {
+      this.CONSUME(K.from);
+      this.CONSUME3(StringLiteral, { LABEL: 'source' });
+    });
+    this.OPTION4(() => {
+      this.CONSUME(K.over);
+      this.CONSUME4(StringLiteral, { LABEL: 'over' });
+    });
+  }
 
   /** `{ property* }`. */
   private braced(property: ParserMethod<[], CstNode>): void {
