@@ -25,7 +25,7 @@ export interface EmitInput {
 function lowerMain(ast: Workflow, cx: EmitContext, index: number): void {
   const proc = new ProcedureBuilder(MAIN_PROCEDURE, 'main');
   proc.declareParams(PROGRAM_PARAMS);
-  lowerBody({ cx, proc, here: cx.position(ast.main.body) }, ast.main.body, '/main/body');
+  lowerBody({ cx, proc, here: cx.position(ast.main.body) }, ast.main.body);
   cx.procedures.fill(index, proc);
 }
 
@@ -35,7 +35,7 @@ function lowerAgentPrograms(ast: Workflow, cx: EmitContext, programs: readonly n
     if (!agent.program || index === NONE) return;
     const proc = new ProcedureBuilder(agent.name, 'agent');
     proc.declareParams(PROGRAM_PARAMS);
-    lowerBody({ cx, proc, here: cx.position(agent.program) }, agent.program, `/agents/${i}/program`);
+    lowerBody({ cx, proc, here: cx.position(agent.program) }, agent.program);
     cx.procedures.fill(index, proc);
   });
 }

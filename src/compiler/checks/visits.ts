@@ -108,6 +108,7 @@ export interface WalkResult {
 /** The statements of the given kinds, in walk order. */
 export function visitsOf(walk: WalkResult, ...kinds: StatementKind[]): readonly StatementVisit[] {
   if (kinds.length === 1) return walk.byKind.get(kinds[0] as StatementKind) ?? [];
-  const all = kinds.flatMap((k) => walk.byKind.get(k) ?? []);
-  return all.sort((a, b) => a.seq - b.seq);
+  // walk.statements is already in walk order: one pass over it beats sorting the merged lists.
+  const wanted = new Set(kinds);
+  return walk.statements.filter((v) => wanted.has(v.stmt.kind));
 }

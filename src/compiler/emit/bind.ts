@@ -51,8 +51,8 @@ export function lowerTarget(lw: Lowering, name: string, at: SourcePosition): voi
 }
 
 /** Pushes expr when present; returns the flag operand saying whether it did. */
-export function lowerOptional(lw: Lowering, expr: Expr | undefined, pointer: string): 0 | 1 {
+export function lowerOptional(lw: Lowering, expr: Expr | undefined): 0 | 1 {
   if (expr === undefined) return 0;
-  lowerExpr(lw, expr, pointer);
+  lowerExpr(lw, expr);
   return 1;
 }

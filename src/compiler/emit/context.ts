@@ -42,5 +42,5 @@ export function createPositions(map: SourceMap): (node: object) => SourcePositio
 
 export type StatementOf<K extends Statement['kind']> = Extract<Statement, { kind: K }>;
 
-/** Lowers one statement of kind K, the node at pointer, whose own instructions sit at `at`. */
-export type LowerStatement<K extends Statement['kind']> = (lw: Lowering, stmt: StatementOf<K>, pointer: string, at: SourcePosition) => void;
+/** Lowers one statement of kind K, whose own instructions sit at `at`. */
+export type LowerStatement<K extends Statement['kind']> = (lw: Lowering, stmt: StatementOf<K>, at: SourcePosition) => void;

@@ -25,11 +25,11 @@ function lowerRef(lw: Lowering, ref: RefExpr, at: SourcePosition): void {
   for (const field of fields) lw.proc.emit(at, Op.FIELD, lw.cx.pool.add(field));
 }
 
-function lowerLogic(lw: Lowering, logic: LogicExpr, pointer: string, at: SourcePosition): void {
+function lowerLogic(lw: Lowering, logic: LogicExpr, at: SourcePosition): void {
   const exit = logic.kind === 'and' ? Op.JUMP_IF_FALSE : Op.JUMP_IF_TRUE;
   const jumps: number[] = [];
   logic.args.forEach((arg, i) => {
-    lowerExpr(lw, arg, `${pointer}/args/${i}`);
+    lowerExpr(lw, arg);
     if (i === logic.args.length - 1) return;
     lw.proc.emit(at, Op.DUP);
     jumps.push(lw.proc.emit(at, exit, -1));
@@ -39,8 +39,8 @@ function lowerLogic(lw: Lowering, logic: LogicExpr, pointer: string, at: SourceP
   for (const j of jumps) lw.proc.patchJump(j, end);
 }
 
-/** Emits code that pushes the value of expr, the node at pointer, at the current statement's position. */
-export function lowerExpr(lw: Lowering, expr: Expr, pointer: string): void {
+/** Emits code that pushes the value of expr, at the current statement's position. */
+export function lowerExpr(lw: Lowering, expr: Expr): void {
   const at = lw.here;
   const folded = lw.cx.folder.fold(expr);
   if (folded !== NOT_CONSTANT) {
@@ -52,23 +52,23 @@ export function lowerExpr(lw: Lowering, expr: Expr, pointer: string): void {
     case 'ref':
       return lowerRef(lw, node, at);
     case 'list':
-      node.items.forEach((item, i) => lowerExpr(lw, item, `${pointer}/items/${i}`));
+      for (const item of node.items) lowerExpr(lw, item);
       lw.proc.emit(at, Op.LIST, node.items.length);
       return;
     case 'object':
-      node.fields.forEach((f, i) => lowerExpr(lw, f.value, `${pointer}/fields/${i}/value`));
+      for (const f of node.fields) lowerExpr(lw, f.value);
       lw.proc.emit(at, Op.OBJECT, lw.cx.pool.add(node.fields.map((f) => f.key)));
       return;
     case 'cmp':
-      lowerExpr(lw, node.left, `${pointer}/left`);
-      lowerExpr(lw, node.right, `${pointer}/right`);
+      lowerExpr(lw, node.left);
+      lowerExpr(lw, node.right);
       lw.proc.emit(at, COMPARISONS[node.op]);
       return;
     case 'and':
     case 'or':
-      return lowerLogic(lw, node, pointer, at);
+      return lowerLogic(lw, node, at);
     case 'not':
-      lowerExpr(lw, node.arg, `${pointer}/arg`);
+      lowerExpr(lw, node.arg);
       lw.proc.emit(at, Op.NOT);
       return;
   }

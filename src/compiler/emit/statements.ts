@@ -19,22 +19,22 @@ export function fallsThrough(block: Block): boolean {
   return true;
 }
 
-export function lowerBlock(lw: Lowering, block: Block, pointer: string): void {
+export function lowerBlock(lw: Lowering, block: Block): void {
   lw.proc.openScope();
-  block.forEach((s, i) => lowerStatement(lw, s, `${pointer}/${i}`));
+  for (const s of block) lowerStatement(lw, s);
   lw.proc.closeScope();
 }
 
 /** A procedure's whole body, with the implicit `EXIT 0` when it can run off its end. */
-export function lowerBody(lw: Lowering, block: Block, pointer: string): void {
-  lowerBlock(lw, block, pointer);
+export function lowerBody(lw: Lowering, block: Block): void {
+  lowerBlock(lw, block);
   if (fallsThrough(block)) lw.proc.emit(lw.cx.position(block), Op.EXIT, 0);
 }
 
-const lowerIf: LowerStatement<'if'> = (lw, s, pointer, at) => {
-  lowerExpr(lw, s.cond, `${pointer}/cond`);
+const lowerIf: LowerStatement<'if'> = (lw, s, at) => {
+  lowerExpr(lw, s.cond);
   const toElse = lw.proc.emit(at, Op.JUMP_IF_FALSE, -1);
-  lowerBlock(lw, s.then, `${pointer}/then`);
+  lowerBlock(lw, s.then);
   if (!s.else) {
     lw.proc.patchJump(toElse, lw.proc.next);
     return;
@@ -42,7 +42,7 @@ const lowerIf: LowerStatement<'if'> = (lw, s, pointer, at) => {
   // A then-block that always exits needs no jump over the else-block.
   const toEnd = fallsThrough(s.then) ? lw.proc.emit(at, Op.JUMP, -1) : undefined;
   lw.proc.patchJump(toElse, lw.proc.next);
-  lowerBlock(lw, s.else, `${pointer}/else`);
+  lowerBlock(lw, s.else);
   if (toEnd !== undefined) lw.proc.patchJump(toEnd, lw.proc.next);
 };
 
@@ -51,7 +51,7 @@ const lowerIf: LowerStatement<'if'> = (lw, s, pointer, at) => {
  * counter (from 1) at its start, and `until` is checked at its end. `until` sees `as` and the
  * enclosing variables, not the body's own.
  */
-const lowerLoop: LowerStatement<'loop'> = (lw, s, pointer, at) => {
+const lowerLoop: LowerStatement<'loop'> = (lw, s, at) => {
   const { proc, cx } = lw;
   const counter = proc.hidden('loop');
   proc.emit(at, Op.CONST, cx.pool.add(0));
@@ -70,9 +70,9 @@ const lowerLoop: LowerStatement<'loop'> = (lw, s, pointer, at) => {
     proc.emit(at, Op.LOAD, counter);
     proc.emit(at, Op.STORE, proc.declare(s.as));
   }
-  lowerBlock(lw, s.body, `${pointer}/body`);
+  lowerBlock(lw, s.body);
   if (s.until !== undefined) {
-    lowerExpr(lw, s.until, `${pointer}/until`);
+    lowerExpr(lw, s.until);
     exits.push(proc.emit(at, Op.JUMP_IF_TRUE, -1));
   }
   proc.closeScope();
@@ -81,12 +81,12 @@ const lowerLoop: LowerStatement<'loop'> = (lw, s, pointer, at) => {
 };
 
 /** Each branch becomes a procedure of its own, lowered here so it sees the scopes in force. */
-const lowerParallel: LowerStatement<'parallel'> = (lw, s, pointer, at) => {
+const lowerParallel: LowerStatement<'parallel'> = (lw, s, at) => {
   const indices = s.branches.map(() => lw.cx.procedures.reserve());
   const list = lw.cx.pool.add(indices);
   s.branches.forEach((branch, k) => {
     const proc = new ProcedureBuilder(lw.proc.nextBranchName(), 'branch', lw.proc);
-    lowerBody({ cx: lw.cx, proc, here: lw.cx.position(branch.body) }, branch.body, `${pointer}/branches/${k}/body`);
+    lowerBody({ cx: lw.cx, proc, here: lw.cx.position(branch.body) }, branch.body);
     lw.cx.procedures.fill(indices[k] as number, proc);
   });
   lw.proc.emit(at, Op.PARALLEL, list);
@@ -95,23 +95,23 @@ const lowerParallel: LowerStatement<'parallel'> = (lw, s, pointer, at) => {
 type ControlKind = 'let' | 'set' | 'if' | 'loop' | 'parallel' | 'exit' | 'fail';
 
 const CONTROL_STATEMENTS: { [K in ControlKind]: LowerStatement<K> } = {
-  let: (lw, s, pointer, at) => {
-    lowerExpr(lw, s.value, `${pointer}/value`);
+  let: (lw, s, at) => {
+    lowerExpr(lw, s.value);
     lw.proc.emit(at, Op.STORE, lw.proc.declare(s.name));
   },
-  set: (lw, s, pointer, at) => {
-    lowerExpr(lw, s.value, `${pointer}/value`);
+  set: (lw, s, at) => {
+    lowerExpr(lw, s.value);
     assign(lw, s.name, at);
   },
   if: lowerIf,
   loop: lowerLoop,
   parallel: lowerParallel,
-  exit: (lw, s, pointer, at) => {
-    const flag = lowerOptional(lw, s.value, `${pointer}/value`);
+  exit: (lw, s, at) => {
+    const flag = lowerOptional(lw, s.value);
     lw.proc.emit(at, Op.EXIT, flag);
   },
-  fail: (lw, s, pointer, at) => {
-    lowerExpr(lw, s.reason, `${pointer}/reason`);
+  fail: (lw, s, at) => {
+    lowerExpr(lw, s.reason);
     lw.proc.emit(at, Op.FAIL);
   },
 };
@@ -122,10 +122,10 @@ const STATEMENTS: { [K in Statement['kind']]: LowerStatement<K> } = {
   ...EFFECT_STATEMENTS,
 };
 
-export function lowerStatement(lw: Lowering, stmt: Statement, pointer: string): void {
+export function lowerStatement(lw: Lowering, stmt: Statement): void {
   const lower = STATEMENTS[stmt.kind] as LowerStatement<Statement['kind']>;
   const outer = lw.here;
   lw.here = lw.cx.position(stmt);
-  lower(lw, stmt, pointer, lw.here);
+  lower(lw, stmt, lw.here);
   lw.here = outer;
 }

@@ -7,58 +7,58 @@ import { lowerExpr } from './expressions.js';
 
 type ValueKind = 'spawn' | 'call' | 'ask' | 'exec' | 'recv' | 'await' | 'acquire' | 'attach' | 'read' | 'verify';
 
-const spawn: LowerStatement<'spawn'> = (lw, s, pointer, at) => {
-  const flag = lowerOptional(lw, s.input, `${pointer}/input`);
+const spawn: LowerStatement<'spawn'> = (lw, s, at) => {
+  const flag = lowerOptional(lw, s.input);
   lw.proc.emit(at, Op.SPAWN, lw.cx.names.of('agents', s.agent), lw.cx.names.of('tasks', s.task), flag);
 };
 
-const call: LowerStatement<'call'> = (lw, s, pointer, at) => {
-  const flag = lowerOptional(lw, s.input, `${pointer}/input`);
+const call: LowerStatement<'call'> = (lw, s, at) => {
+  const flag = lowerOptional(lw, s.input);
   lw.proc.emit(at, Op.CALL, lw.cx.names.of('agents', s.agent), lw.cx.names.of('tasks', s.task), flag, s.timeout ?? NONE);
 };
 
-const ask: LowerStatement<'ask'> = (lw, s, pointer, at) => {
-  const flag = lowerOptional(lw, s.input, `${pointer}/input`);
+const ask: LowerStatement<'ask'> = (lw, s, at) => {
+  const flag = lowerOptional(lw, s.input);
   lw.proc.emit(at, Op.ASK, lw.cx.pool.add(s.prompt), lw.cx.names.of('artifacts', s.returns), flag);
 };
 
-const exec: LowerStatement<'exec'> = (lw, s, pointer, at) => {
+const exec: LowerStatement<'exec'> = (lw, s, at) => {
   const args = s.args ?? [];
-  args.forEach((a, i) => lowerExpr(lw, a.value, `${pointer}/args/${i}/value`));
+  for (const a of args) lowerExpr(lw, a.value);
   lw.proc.emit(at, Op.EXEC, lw.cx.names.of('tools', s.tool), lw.cx.pool.add(args.map((a) => a.name)));
 };
 
-const recv: LowerStatement<'recv'> = (lw, s, _pointer, at) => {
+const recv: LowerStatement<'recv'> = (lw, s, at) => {
   if (s.from !== undefined) lowerTarget(lw, s.from, at);
   lw.proc.emit(at, Op.RECV, s.from === undefined ? 0 : 1, s.timeout ?? NONE);
 };
 
-const awaitProcess: LowerStatement<'await'> = (lw, s, _pointer, at) => {
+const awaitProcess: LowerStatement<'await'> = (lw, s, at) => {
   lowerTarget(lw, s.target, at);
   lw.proc.emit(at, Op.AWAIT, s.timeout ?? NONE);
 };
 
-const acquire: LowerStatement<'acquire'> = (lw, s, _pointer, at) => {
+const acquire: LowerStatement<'acquire'> = (lw, s, at) => {
   lw.proc.emit(at, Op.ACQUIRE, lw.cx.pool.add(s.resource), s.ttl ?? NONE, s.timeout ?? NONE);
 };
 
-const attach: LowerStatement<'attach'> = (lw, s, pointer, at) => {
-  lowerExpr(lw, s.value, `${pointer}/value`);
+const attach: LowerStatement<'attach'> = (lw, s, at) => {
+  lowerExpr(lw, s.value);
   lw.proc.emit(at, Op.ATTACH, lw.cx.names.of('artifacts', s.artifact));
 };
 
-const read: LowerStatement<'read'> = (lw, s, _pointer, at) => {
+const read: LowerStatement<'read'> = (lw, s, at) => {
   lw.proc.emit(at, Op.READ, lw.cx.pool.add(s.path));
 };
 
-const verify: LowerStatement<'verify'> = (lw, s, pointer, at) => {
-  const flag = lowerOptional(lw, s.value, `${pointer}/value`);
+const verify: LowerStatement<'verify'> = (lw, s, at) => {
+  const flag = lowerOptional(lw, s.value);
   lw.proc.emit(at, Op.VERIFY, lw.cx.names.of('tasks', s.task), flag);
 };
 
 function bound<K extends ValueKind>(lower: LowerStatement<K>): LowerStatement<K> {
-  return (lw, s, pointer, at) => {
-    lower(lw, s, pointer, at);
+  return (lw, s, at) => {
+    lower(lw, s, at);
     bindResult(lw, s, at);
   };
 }
