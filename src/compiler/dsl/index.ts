@@ -5,10 +5,10 @@ import { SourceMap } from '../source-map.js';
 import { AstBuilder } from './builder.js';
 import type { FileCstNode } from './cst.generated.js';
 import { lex } from './lexer.js';
-import { parseTokens } from './parser.js';
+import { parseDeclaration, parseTokens } from './parser.js';
 import { prescan } from './prescan.js';
 import { lexingDiagnostics, parserDiagnostics } from './syntax-errors.js';
-import { buildWorkflow } from './to-ast.js';
+import { WorkflowAssembler, type DeclarationNode } from './to-ast.js';
 
 export function parseDsl(text: string, file: string): FrontEndResult {
   const map = new SourceMap(file, text);
@@ -17,10 +17,20 @@ export function parseDsl(text: string, file: string): FrontEndResult {
   const scan = prescan(tokens, map);
   diagnostics.push(...scan.diagnostics);
   if (scan.tooDeep) return { ast: undefined, map, diagnostics };
-  const parsed = parseTokens(tokens);
-  diagnostics.push(...parserDiagnostics(parsed.errors, map));
+  // The header is parsed with the first declaration, then each further top-level declaration on
+  // its own and built at once: its parse tree dies young instead of living for the whole file.
+  const starts = scan.declarations;
+  const headEnd = starts[1] ?? tokens.length;
   const builder = new AstBuilder(map);
-  const ast = buildWorkflow(builder, parsed.cst as FileCstNode);
+  const head = parseTokens(tokens.slice(0, headEnd), tokens[headEnd]);
+  diagnostics.push(...parserDiagnostics(head.errors, map));
+  const assembler = new WorkflowAssembler(builder, head.cst as FileCstNode);
+  for (let k = 1; k < starts.length; k++) {
+    const end = starts[k + 1] ?? tokens.length;
+    const parsed = parseDeclaration(tokens, starts[k] as number, end);
+    diagnostics.push(...parserDiagnostics(parsed.errors, map));
+    assembler.add(parsed.cst as DeclarationNode);
+  }
   diagnostics.push(...builder.diagnostics);
-  return { ast, map, diagnostics };
+  return { ast: assembler.finish(), map, diagnostics };
 }

@@ -1,11 +1,11 @@
 // The DSL parser: the declaration layer of the grammar on top of statements and expressions, and
 // the one instance, reused for every file. Error recovery is on, so one parse reports several
 // syntax errors; they come back as data, never thrown.
-import type { CstNode, IRecognitionException, IToken, ParserMethod } from 'chevrotain';
+import type { CstNode, IRecognitionException, IToken, ParserMethod, TokenType } from 'chevrotain';
 import { ITEMS, KEY, LIST, NAME, VALUE } from './expression-grammar.js';
 import { StatementGrammar } from './statement-grammar.js';
 import {
-  AnyWord, Comma, Dollar, DurationValue, Identifier, Integer, K, LCurly, LSquare, MountKind, NumberValue, ParamType,
+  AnyWord, Boundary, Comma, Dollar, DurationValue, Identifier, Integer, K, LCurly, LSquare, MountKind, NumberValue, ParamType,
   RCurly, RestartWord, RoleWord, RSquare, SignalScope, SizeValue, StrategyWord, StringLiteral, W,
 } from './tokens.js';
 
@@ -324,14 +324,58 @@ export interface ParseResult {
   errors: IRecognitionException[];
 }
 
-/** Parses a token vector (already checked by the pre-scan) into a CST. */
-export function parseTokens(tokens: IToken[]): ParseResult {
-  parser.input = tokens;
+/**
+ * Parses a token vector (already checked by the pre-scan) into a CST. When `next` is given, the
+ * tokens are a prefix of the file and `next` follows them as lookahead only (see parseDeclaration).
+ */
+export function parseTokens(tokens: IToken[], next?: IToken): ParseResult {
+  const stop = next && boundary(next);
+  parser.input = stop ? [...tokens, stop] : tokens;
   const cst = parser.file();
-  const errors = parser.errors;
+  const errors = stop ? withoutBoundary(parser.errors, stop) : parser.errors;
   // The shared instance must not keep a file's tokens alive until the next parse.
   parser.input = [];
   return { cst, errors };
+}
+
+const DECLARATION_RULES = new Map<TokenType, () => CstNode>([
+  [K.model, () => parser.modelDecl()],
+  [K.tool, () => parser.toolDecl()],
+  [K.artifact, () => parser.artifactDecl()],
+  [K.agent, () => parser.agentDecl()],
+  [K.task, () => parser.taskDecl()],
+  [K.supervisor, () => parser.supervisorDecl()],
+  [K.retry, () => parser.retryDecl()],
+  [K.main, () => parser.mainDecl()],
+]);
+
+/**
+ * Parses one top-level declaration: tokens[start, end) begin with its keyword, and the token at
+ * `end` (the next declaration's keyword) follows as lookahead only, so an error at the boundary
+ * reads exactly as it does in a whole-file parse. The input past the declaration is not an
+ * error here: it is the next declaration's.
+ */
+export function parseDeclaration(tokens: IToken[], start: number, end: number): ParseResult {
+  const first = tokens[start] as IToken;
+  const rule = DECLARATION_RULES.get(first.tokenType) as () => CstNode;
+  const next = tokens[end];
+  const stop = next && boundary(next);
+  const part = tokens.slice(start, end);
+  if (stop) part.push(stop);
+  parser.input = part;
+  const cst = rule();
+  const errors = stop ? withoutBoundary(parser.errors, stop) : parser.errors;
+  parser.input = [];
+  return { cst, errors };
+}
+
+function boundary(next: IToken): IToken {
+  return { ...next, tokenType: Boundary, tokenTypeIdx: Boundary.tokenTypeIdx as number };
+}
+
+/** The input left at the boundary is the next declaration's, not an error. */
+function withoutBoundary(errors: IRecognitionException[], stop: IToken): IRecognitionException[] {
+  return errors.filter((e) => !(e.name === 'NotAllInputParsedException' && e.token === stop));
 }
 
 /** The grammar, for generating the CST types (cst.generated.ts). */

@@ -14,6 +14,12 @@ export const DurationValue = createToken({ name: 'DurationValue', pattern: Lexer
 export const SizeValue = createToken({ name: 'SizeValue', pattern: Lexer.NA, label: 'a size such as 1mb' });
 export const CmpOp = createToken({ name: 'CmpOp', pattern: Lexer.NA, label: 'a comparison (==, !=, <, <=, >, >=)' });
 export const LogicOp = createToken({ name: 'LogicOp', pattern: Lexer.NA, label: "'and' or 'or'" });
+/**
+ * Stands for the next top-level declaration's keyword at the end of a part of the file parsed on
+ * its own: no rule accepts it, so the part ends there, and messages about it read as they would
+ * in a whole-file parse (it keeps the keyword's text and offset).
+ */
+export const Boundary = createToken({ name: 'Boundary', pattern: Lexer.NA, label: 'the next declaration' });
 
 // ---- Names. Identifier is also the category of the unreserved keywords below, so they serve as names.
 
@@ -193,6 +199,6 @@ export const LEXER_TOKENS: TokenType[] = [
 export const VOCABULARY: TokenType[] = [
   ...LEXER_TOKENS,
   ...WORD_TOKENS.values(),
-  AnyWord, StringLiteral, NumberValue, DurationValue, SizeValue, CmpOp, LogicOp,
+  AnyWord, StringLiteral, NumberValue, DurationValue, SizeValue, CmpOp, LogicOp, Boundary,
   RoleWord, MountKind, RestartWord, StrategyWord, SignalScope, SignalOp, ParamType,
 ];
