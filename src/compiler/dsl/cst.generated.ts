@@ -456,6 +456,22 @@ export type FileCstChildren = {
   mainDecl?: MainDeclCstNode[];
 };
 
+export interface DeclarationsCstNode extends CstNode {
+  name: "declarations";
+  children: DeclarationsCstChildren;
+}
+
+export type DeclarationsCstChildren = {
+  modelDecl?: ModelDeclCstNode[];
+  toolDecl?: ToolDeclCstNode[];
+  artifactDecl?: ArtifactDeclCstNode[];
+  agentDecl?: AgentDeclCstNode[];
+  taskDecl?: TaskDeclCstNode[];
+  supervisorDecl?: SupervisorDeclCstNode[];
+  retryDecl?: RetryDeclCstNode[];
+  mainDecl?: MainDeclCstNode[];
+};
+
 export interface ModelDeclCstNode extends CstNode {
   name: "modelDecl";
   children: ModelDeclCstChildren;

@@ -1,7 +1,7 @@
 // The DSL parser: the declaration layer of the grammar on top of statements and expressions, and
 // the one instance, reused for every file. Error recovery is on, so one parse reports several
 // syntax errors; they come back as data, never thrown.
-import type { CstNode, IRecognitionException, IToken, ParserMethod, TokenType } from 'chevrotain';
+import type { CstNode, IRecognitionException, IToken, ParserMethod } from 'chevrotain';
 import { ITEMS, KEY, LIST, NAME, VALUE } from './expression-grammar.js';
 import { StatementGrammar } from './statement-grammar.js';
 import {
@@ -20,6 +20,13 @@ class DslParser extends StatementGrammar {
     this.CONSUME(Identifier, NAME);
     this.CONSUME(K.version);
     this.CONSUME(StringLiteral, { LABEL: 'version' });
+    this.declarationList();
+  });
+
+  /** Declarations without the header: a later part of a large file, parsed on its own. */
+  readonly declarations = this.RULE('declarations', () => this.declarationList());
+
+  private declarationList(): void {
     this.MANY(() =>
       this.OR([
         { ALT: () => this.SUBRULE(this.modelDecl) },
@@ -32,7 +39,7 @@ class DslParser extends StatementGrammar {
         { ALT: () => this.SUBRULE(this.mainDecl) },
       ]),
     );
-  });
+  }
 
   // ---- Declarations: a keyword, a name, then a braced list of properties. Each property is a
   // rule of its own, so error recovery resumes at the next property rather than the next
@@ -338,32 +345,19 @@ export function parseTokens(tokens: IToken[], next?: IToken): ParseResult {
   return { cst, errors };
 }
 
-const DECLARATION_RULES = new Map<TokenType, () => CstNode>([
-  [K.model, () => parser.modelDecl()],
-  [K.tool, () => parser.toolDecl()],
-  [K.artifact, () => parser.artifactDecl()],
-  [K.agent, () => parser.agentDecl()],
-  [K.task, () => parser.taskDecl()],
-  [K.supervisor, () => parser.supervisorDecl()],
-  [K.retry, () => parser.retryDecl()],
-  [K.main, () => parser.mainDecl()],
-]);
-
 /**
- * Parses one top-level declaration: tokens[start, end) begin with its keyword, and the token at
- * `end` (the next declaration's keyword) follows as lookahead only, so an error at the boundary
- * reads exactly as it does in a whole-file parse. The input past the declaration is not an
- * error here: it is the next declaration's.
+ * Parses the declarations in tokens[start, end), a later part of the file that begins at a
+ * top-level declaration. The token at `end` (the next part's first keyword) follows as
+ * lookahead only, so an error at the boundary reads as it does in a whole-file parse, and the
+ * input left there is the next part's, not an error.
  */
-export function parseDeclaration(tokens: IToken[], start: number, end: number): ParseResult {
-  const first = tokens[start] as IToken;
-  const rule = DECLARATION_RULES.get(first.tokenType) as () => CstNode;
+export function parseDeclarations(tokens: IToken[], start: number, end: number): ParseResult {
   const next = tokens[end];
   const stop = next && boundary(next);
   const part = tokens.slice(start, end);
   if (stop) part.push(stop);
   parser.input = part;
-  const cst = rule();
+  const cst = parser.declarations();
   const errors = stop ? withoutBoundary(parser.errors, stop) : parser.errors;
   parser.input = [];
   return { cst, errors };

@@ -4,14 +4,14 @@ import type { Workflow } from '../../generated/workflow.js';
 import { agentDecl } from './agent.js';
 import type { AstBuilder } from './builder.js';
 import type {
-  AgentDeclCstNode, ArtifactDeclCstNode, FileCstNode, MainDeclCstNode, ModelDeclCstNode, RetryDeclCstNode,
+  AgentDeclCstNode, ArtifactDeclCstNode, DeclarationsCstChildren, FileCstNode, MainDeclCstNode, ModelDeclCstNode, RetryDeclCstNode,
   SupervisorDeclCstNode, TaskDeclCstNode, ToolDeclCstNode,
 } from './cst.generated.js';
 import { artifactDecl, modelDecl, retryDecl, supervisorDecl, taskDecl, toolDecl } from './declarations.js';
 import { block } from './statements.js';
 
 type Built = Partial<Record<keyof Workflow, unknown>>;
-export type DeclarationNode = ModelDeclCstNode | ToolDeclCstNode | ArtifactDeclCstNode | AgentDeclCstNode | TaskDeclCstNode | SupervisorDeclCstNode | RetryDeclCstNode | MainDeclCstNode;
+type DeclarationNode = ModelDeclCstNode | ToolDeclCstNode | ArtifactDeclCstNode | AgentDeclCstNode | TaskDeclCstNode | SupervisorDeclCstNode | RetryDeclCstNode | MainDeclCstNode;
 
 function mainDecl(b: AstBuilder, node: MainDeclCstNode): Workflow['main'] {
   const c = node.children;
@@ -49,7 +49,11 @@ export class WorkflowAssembler {
       workflow: b.name(c.name?.[0], b.keyAt('/workflow', keyword)),
       version: b.string(version, b.keyAt('/version', c.Version?.[0])),
     };
-    // The header's parse also holds whatever declarations came with it, in source order.
+    this.addAll(c);
+  }
+
+  /** Builds the declarations of one parsed part (the header's, or a later part's), in source order. */
+  addAll(c: DeclarationsCstChildren): void {
     const nodes: DeclarationNode[] = [
       ...(c.modelDecl ?? []), ...(c.toolDecl ?? []), ...(c.artifactDecl ?? []), ...(c.agentDecl ?? []),
       ...(c.taskDecl ?? []), ...(c.supervisorDecl ?? []), ...(c.retryDecl ?? []), ...(c.mainDecl ?? []),
@@ -58,7 +62,7 @@ export class WorkflowAssembler {
     for (const node of nodes) this.add(node);
   }
 
-  add(node: DeclarationNode): void {
+  private add(node: DeclarationNode): void {
     const b = this.b;
     const g = this.groups;
     switch (node.name) {
