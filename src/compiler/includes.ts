@@ -10,8 +10,6 @@ export interface CompileHost {
   readFile(relativePath: string): string | undefined;
 }
 
-export const noFiles: CompileHost = { readFile: () => undefined };
-
 /** Included file contents by the path written in the workflow. */
 export type Includes = ReadonlyMap<string, string>;
 
@@ -39,7 +37,19 @@ function portablePathProblem(path: string): string | undefined {
   return undefined;
 }
 
+/** Why text is not JSON, or undefined when it is. */
+function jsonProblem(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Reads each file once, however many references name it; every bad reference is reported. */
 export function loadIncludes(ast: Workflow, host: CompileHost): { includes: Includes; diagnostics: Diagnostic[] } {
+  const read = new Map<string, string | undefined>();
   const includes = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   for (const ref of includeRefs(ast)) {
@@ -48,26 +58,32 @@ export function loadIncludes(ast: Workflow, host: CompileHost): { includes: Incl
       diagnostics.push(diagnostic('include-path', { pointer: ref.pointer, message: `${ref.what} file "${ref.path}" ${problem}` }));
       continue;
     }
-    if (includes.has(ref.path)) continue;
-    const text = host.readFile(ref.path);
+    if (!read.has(ref.path)) read.set(ref.path, host.readFile(ref.path));
+    const text = read.get(ref.path);
     if (text === undefined) {
       diagnostics.push(diagnostic('include-missing', { pointer: ref.pointer, message: `${ref.what} file "${ref.path}" cannot be read` }));
       continue;
     }
-    if (ref.what === 'schema') {
-      try {
-        JSON.parse(text);
-      } catch (e) {
-        diagnostics.push(
-          diagnostic('include-missing', {
-            pointer: ref.pointer,
-            message: `schema file "${ref.path}" is not valid JSON: ${(e as Error).message}`,
-          }),
-        );
-        continue;
-      }
+    const notJson = ref.what === 'schema' ? jsonProblem(text) : undefined;
+    if (notJson !== undefined) {
+      diagnostics.push(diagnostic('include-missing', { pointer: ref.pointer, message: `schema file "${ref.path}" is not valid JSON: ${notJson}` }));
+      continue;
     }
     includes.set(ref.path, text);
   }
   return { includes, diagnostics };
+}
+
+/**
+ * The parsed content of an included schema file, or undefined when there is none to use: the
+ * file was missing, or is not JSON (loadIncludes reported it; it may still be loaded as a prompt).
+ */
+export function includedSchema(includes: Includes, path: string): unknown {
+  const text = includes.get(path);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

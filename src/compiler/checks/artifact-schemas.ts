@@ -4,6 +4,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ArtifactDecl } from '../../generated/workflow.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
+import { includedSchema } from '../includes.js';
 import { join } from '../pointer.js';
 import { schemaStructureProblem } from './schema-keywords.js';
 import type { CheckContext } from './context.js';
@@ -22,10 +23,10 @@ function schemaProblem(schema: unknown): string | undefined {
 function schemaOf(artifact: ArtifactDecl, at: string, ctx: CheckContext): { schema: unknown; pointer: string; what: string } | undefined {
   if (artifact.schema !== undefined) return { schema: artifact.schema, pointer: join(at, 'schema'), what: 'schema' };
   if (artifact.schemaFile === undefined) return undefined;
-  const text = ctx.includes.get(artifact.schemaFile);
+  const schema = includedSchema(ctx.includes, artifact.schemaFile);
   // A missing or unparsable file is already reported as include-missing.
-  if (text === undefined) return undefined;
-  return { schema: JSON.parse(text) as unknown, pointer: join(at, 'schemaFile'), what: `schema file "${artifact.schemaFile}"` };
+  if (schema === undefined) return undefined;
+  return { schema, pointer: join(at, 'schemaFile'), what: `schema file "${artifact.schemaFile}"` };
 }
 
 export function checkArtifactSchemas(ctx: CheckContext): Diagnostic[] {

@@ -2,7 +2,7 @@
 // and retry policies, with names resolved to indices and schema files inlined as constants.
 import type { ModelDecl, RetryDecl, SupervisorDecl, TaskDecl, Verification, Workflow } from '../../generated/workflow.js';
 import type { ArtifactEntry, JsonValue, ModelEntry, RetryEntry, SupervisorEntry, TaskEntry, VerifyEntry } from '../../bytecode/format.js';
-import type { Includes } from '../includes.js';
+import { includedSchema, type Includes } from '../includes.js';
 import { NONE, type EmitContext } from './context.js';
 import { NOT_CONSTANT } from './fold.js';
 
@@ -45,19 +45,9 @@ export function retryTable(ast: Workflow): RetryEntry[] {
   return (ast.retries ?? []).map(retryEntry);
 }
 
-function parseSchema(text: string | undefined): JsonValue | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch {
-    // loadIncludes has already reported a schema file that is not JSON.
-    return undefined;
-  }
-}
-
 export function artifactTable(ast: Workflow, includes: Includes, cx: EmitContext): ArtifactEntry[] {
   return (ast.artifacts ?? []).map((a) => {
-    const schema = a.schema ?? (a.schemaFile === undefined ? undefined : parseSchema(includes.get(a.schemaFile)));
+    const schema = a.schema ?? (a.schemaFile === undefined ? undefined : (includedSchema(includes, a.schemaFile) as JsonValue | undefined));
     return { name: a.name, schema: schema === undefined ? NONE : cx.pool.add(schema) };
   });
 }
