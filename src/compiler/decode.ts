@@ -39,8 +39,12 @@ export function firstInvalidByte(bytes: Uint8Array): number {
 
 export function decodeSource(source: string | Uint8Array, _file: string): { text: string; diagnostics: Diagnostic[] } {
   if (typeof source === 'string') return { text: source.charCodeAt(0) === 0xfeff ? source.slice(1) : source, diagnostics: [] };
+  try {
+    return { text: strict.decode(source), diagnostics: [] };
+  } catch {
+    // Only a file that fails to decode is scanned, to say which byte is at fault.
+  }
   const at = firstInvalidByte(source);
-  if (at < 0) return { text: strict.decode(source), diagnostics: [] };
   const before = strict.decode(source.subarray(0, at));
   const pos = new LineIndex(before).position(before.length);
   return {

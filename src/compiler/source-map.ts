@@ -1,6 +1,6 @@
 // A front end's map from AST JSON pointers to source spans. The DSL fills it from its tokens,
 // the JSON front end from its position-keeping parse tree; checks only ever see pointers.
-import type { Span } from './diagnostics.js';
+import type { Position, Span } from './diagnostics.js';
 import { parent } from './pointer.js';
 
 /** Spans are stored as one number, start * SPAN_SCALE + length: no objects per node, little garbage. */
@@ -56,10 +56,10 @@ export class SourceMap {
     this.nodes.set(node, pack(start, end));
   }
 
-  /** The span of an AST object recorded with setNode. */
-  locateNode(node: object): Span | undefined {
+  /** Where an AST object recorded with setNode starts (the emitter's line table needs no end). */
+  nodeStart(node: object): Position | undefined {
     const packed = this.nodes.get(node);
-    return packed === undefined ? undefined : this.unpack(packed);
+    return packed === undefined ? undefined : this.lines.position(Math.floor(packed / SPAN_SCALE));
   }
 
   /**
@@ -90,11 +90,6 @@ export class SourceMap {
       if (p === '') return undefined;
       p = parent(p);
     }
-  }
-
-  /** How many value ranges were recorded. */
-  get size(): number {
-    return this.valuePointers.length;
   }
 }
 

@@ -35,8 +35,8 @@ export interface Lowering {
 
 export function createPositions(map: SourceMap): (node: object) => SourcePosition {
   return (node) => {
-    const span = map.locateNode(node);
-    return span ? [span.start.line, span.start.col] : [0, 0];
+    const start = map.nodeStart(node);
+    return start ? [start.line, start.col] : [0, 0];
   };
 }
 

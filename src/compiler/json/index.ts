@@ -3,7 +3,7 @@
 import { diagnostic, type Diagnostic, type Span } from '../diagnostics.js';
 import type { FrontEndResult } from '../front-end.js';
 import { MAX_JSON_DEPTH } from '../limits.js';
-import { LineIndex, SourceMap } from '../source-map.js';
+import { SourceMap, type LineIndex } from '../source-map.js';
 import { buildJson, type RawSyntaxError } from './build.js';
 import { findTooDeep } from './depth.js';
 import { syntaxMessage, TRAILING_COMMA_MESSAGE } from './syntax-errors.js';
@@ -41,9 +41,9 @@ function syntaxDiagnostic(error: RawSyntaxError, text: string, lines: LineIndex)
 }
 
 /** One diagnostic per offset: after an error the parser's recovery can report the same place again. */
-function syntaxDiagnostics(errors: RawSyntaxError[], text: string): Diagnostic[] {
+function syntaxDiagnostics(errors: RawSyntaxError[], text: string, map: SourceMap): Diagnostic[] {
   if (errors.length === 0) return [];
-  const lines = new LineIndex(text);
+  const lines = map.lines;
   const seen = new Set<number>();
   const out: Diagnostic[] = [];
   for (const error of errors) {
@@ -61,7 +61,7 @@ function syntaxDiagnostics(errors: RawSyntaxError[], text: string): Diagnostic[]
 export function parseJsonWorkflow(text: string, file: string): FrontEndResult {
   const map = new SourceMap(file, text);
   const deep = findTooDeep(text, MAX_JSON_DEPTH);
-  if (deep !== undefined) return { ast: undefined, map, diagnostics: [tooDeep(deep, new LineIndex(text))] };
+  if (deep !== undefined) return { ast: undefined, map, diagnostics: [tooDeep(deep, map.lines)] };
   const parsed = buildJson(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text, map);
-  return { ast: parsed.ast, map, diagnostics: [...syntaxDiagnostics(parsed.syntaxErrors, text), ...parsed.diagnostics] };
+  return { ast: parsed.ast, map, diagnostics: [...syntaxDiagnostics(parsed.syntaxErrors, text, map), ...parsed.diagnostics] };
 }
