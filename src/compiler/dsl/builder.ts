@@ -23,26 +23,31 @@ export class AstBuilder {
   at(pointer: string, from: Located | undefined, to: Located | undefined = from): void {
     const start = startOffset(from);
     const end = endOffset(to);
-    if (start === start && end === end) this.map.setValue(pointer, start, end);
+    if (!Number.isNaN(start) && !Number.isNaN(end)) this.map.setValue(pointer, start, end);
   }
 
-  /** Records the range of an AST statement or block by identity, for the emitter's line table. */
-  node(node: object, from: Located | undefined): void {
+  /**
+   * Records a statement or block: its range at pointer, and by identity for the emitter's line
+   * table.
+   */
+  atNode(pointer: string, node: object, from: Located | undefined): void {
     const start = startOffset(from);
     const end = endOffset(from);
-    if (start === start && end === end) this.map.setNode(node, start, end);
+    if (Number.isNaN(start) || Number.isNaN(end)) return;
+    this.map.setValue(pointer, start, end);
+    this.map.setNode(node, start, end);
   }
 
   /** Records the keyword that introduces the property at pointer; returns the pointer. */
   keyAt(pointer: string, keyword: IToken | undefined): string {
-    if (keyword && keyword.startOffset === keyword.startOffset) this.map.setKey(pointer, keyword.startOffset, endOffset(keyword));
+    if (keyword && !Number.isNaN(keyword.startOffset)) this.map.setKey(pointer, keyword.startOffset, endOffset(keyword));
     return pointer;
   }
 
   /** A diagnostic at pointer, located at the token when it has a position. */
   report(rule: RuleId, message: string, pointer: string, at: IToken | undefined, extra?: Pick<DiagnosticInit, 'params' | 'hints'>): void {
     const start = startOffset(at);
-    const span = start === start ? this.map.span(start, endOffset(at)) : undefined;
+    const span = Number.isNaN(start) ? undefined : this.map.span(start, endOffset(at));
     this.diagnostics.push(diagnostic(rule, { message, pointer, ...(span ? { span } : {}), ...extra }));
   }
 

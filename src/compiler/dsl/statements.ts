@@ -18,16 +18,14 @@ type StatementCstNode = NonNullable<BlockCstNode['children']['statements']>[numb
 export function block(b: AstBuilder, node: BlockCstNode | undefined, pointer: string): Block {
   const body: Statement[] = [];
   if (!node) return body;
-  b.at(pointer, node);
-  b.node(body, node);
+  b.atNode(pointer, body, node);
   if (b.enter(node.children.LCurly?.[0])) {
     for (const child of node.children.statements ?? []) {
       const at = `${pointer}/${body.length}`;
       const stmt = statement(b, child, at);
       body.push(stmt);
       // After the parts, so the statement's own span (which may include `let x =`) wins.
-      b.at(at, child);
-      b.node(stmt, child);
+      b.atNode(at, stmt, child);
     }
   }
   b.leave();
