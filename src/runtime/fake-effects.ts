@@ -1,0 +1,62 @@
+// Fake effects for the simulated host: model replies from a function (labelled as scripted,
+// with scripted token counts), tool results from a function, and an in-memory file tree that
+// reads and writes go to. Each kind of effect takes a fixed virtual time.
+import type { Completion } from '../vm/kernel.js';
+import type { EffectOp, EffectRequest } from '../vm/effects.js';
+import type { JsonValue } from '../vm/json.js';
+import type { FakeAnswer, FakeEffects, HostView } from './simulated-host.js';
+
+export interface FakeEffectOptions {
+  /** The reply content for a model request (structured replies may be values or JSON text). */
+  readonly model?: (request: EffectRequest) => JsonValue | Completion | 'never';
+  /** A tool's result (`{exit_code, stdout, stderr, json?}`), or a failed completion. */
+  readonly tool?: (request: EffectRequest) => JsonValue | Completion | 'never';
+  /** Files by virtual path; writes are added here. */
+  readonly files?: Map<string, string>;
+  /** Virtual milliseconds each kind of effect takes (default 1). */
+  readonly latency?: Partial<Record<EffectOp, number>>;
+}
+
+function isCompletion(value: unknown): value is Completion {
+  return typeof value === 'object' && value !== null && 'ok' in value && (('value' in value && (value as { ok: unknown }).ok === true) || ('error' in value && (value as { ok: unknown }).ok === false));
+}
+
+function ok(value: JsonValue): Completion {
+  return { ok: true, value };
+}
+
+export function fakeEffects(options: FakeEffectOptions = {}): FakeEffects & { readonly files: Map<string, string> } {
+  const files = options.files ?? new Map<string, string>();
+  const latency = (op: EffectOp): number => options.latency?.[op] ?? 1;
+  const answerWith = (op: EffectOp, result: JsonValue | Completion | 'never', wrap: (v: JsonValue) => JsonValue): FakeAnswer => {
+    if (result === 'never') return 'never';
+    return { after: latency(op), completion: isCompletion(result) ? result : ok(wrap(result as JsonValue)) };
+  };
+  return {
+    files,
+    answer(request: EffectRequest, host: HostView): FakeAnswer {
+      switch (request.op) {
+        case 'model':
+          return answerWith('model', options.model?.(request) ?? { finish: { output: null } }, (content) => ({
+            content,
+            scripted: true,
+            usage: { input: 10, output: 5, scripted: true },
+          }));
+        case 'tool':
+          return answerWith('tool', options.tool?.(request) ?? { exit_code: 0, stderr: '', stdout: '' }, (r) => r);
+        case 'read': {
+          const text = files.get(request.request['path'] as string);
+          return { after: latency('read'), completion: text === undefined ? { ok: false, error: { kind: 'not-found', message: `no file ${request.request['path'] as string}` } } : ok(text) };
+        }
+        case 'write': {
+          const text = host.blobs.get(request.request['blob'] as string);
+          if (text !== undefined) files.set(request.request['path'] as string, text);
+          return { after: latency('write'), completion: ok(null) };
+        }
+        case 'commit':
+        case 'timer':
+          return { after: latency(request.op), completion: ok(null) };
+      }
+    },
+  };
+}

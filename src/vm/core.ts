@@ -1,0 +1,188 @@
+// The kernel's state and the primitives every part of it shares: numbering and buffering events,
+// issuing and settling effects, timers on the virtual clock, and waking blocked processes.
+// Nothing here does I/O: effects leave as data in the step's output and come back as inputs.
+import type { Bytecode, Code } from '../bytecode/format.js';
+import type { JsonValue } from './json.js';
+import type { EventKind, KernelEvent } from '../bytecode/events.js';
+import { ArtifactStore, type Blob } from './artifacts.js';
+import { EffectTable, type Completion, type EffectOp, type EffectRequest, type TimerPurpose } from './effects.js';
+import { LeaseTable } from './leases.js';
+import type { FinalExit, Process } from './process.js';
+import { RandomStreams } from './rng.js';
+import { Scheduler, type SchedulingPolicy } from './scheduler.js';
+import { TaskTable } from './tasks.js';
+import { SchemaValidator } from './validate.js';
+
+export interface KernelOptions {
+  /** Which ready process runs next. Default: round-robin. */
+  readonly policy: SchedulingPolicy;
+  /** Instructions a process may run in one step before it yields. Default: 256. */
+  readonly quantum: number;
+  /** Recorded for the host: completions admitted in request order, only when nothing can run. */
+  readonly orderedCompletions: boolean;
+}
+
+export const DEFAULT_OPTIONS: KernelOptions = { policy: 'round-robin', quantum: 256, orderedCompletions: false };
+
+/** The backend a run was started with, as recorded in `run.started`. */
+export interface BackendInfo {
+  readonly name: string;
+  readonly tools: boolean;
+  readonly streaming: boolean;
+  readonly json: boolean;
+}
+
+/** What one kernel step hands the host: events to log, effects to run, effects to stop, blobs to store first. */
+export interface StepOutput {
+  readonly events: KernelEvent[];
+  readonly requests: EffectRequest[];
+  readonly cancels: string[];
+  readonly blobs: Blob[];
+}
+
+export type EventData = { readonly [key: string]: JsonValue };
+
+export class KernelCore {
+  readonly code: Code;
+  readonly random: RandomStreams;
+  readonly scheduler: Scheduler;
+  readonly processes = new Map<string, Process>();
+  readonly effects = new EffectTable();
+  readonly leases = new LeaseTable();
+  readonly tasks = new TaskTable();
+  readonly artifacts = new ArtifactStore();
+  readonly validator: SchemaValidator;
+  /** Subscribers of each topic, in subscription order. */
+  readonly topics = new Map<string, string[]>();
+  /** How many processes of each spec (agent or branch procedure) have been spawned. */
+  readonly spawned = new Map<string, number>();
+  /** A branch's slots when it exited, kept until its parallel statement joins. */
+  readonly branchSlots = new Map<string, JsonValue[]>();
+  /** Version of each shared mount's contents, for the compare-and-swap of overlay commits. */
+  readonly mountVersions = new Map<string, number>();
+  /** The base versions each process's overlays started from, by overlay path. */
+  readonly overlayBases = new Map<string, Map<string, number>>();
+  /** What to do when a verifier (or a rejected task's new attempt) ends for good, by its name. */
+  readonly verifyWaits = new Map<string, (exit: FinalExit | null) => void>();
+  /** The TTL timer of each granted lease, by resource. */
+  readonly leaseTimers = new Map<string, string>();
+  /** The time-budget timer of each agent name (it spans incarnations). */
+  readonly budgetTimers = new Map<string, string>();
+  /** The latest live process of each agent spec: what an agent name in a program refers to. */
+  readonly latestOf = new Map<number, string>();
+  /** Set by the kernel: wakes a process waiting on `ended` (await, call, join, verify). */
+  onFinal: (waiter: Process, ended: Process) => void = () => undefined;
+  /** Set by the kernel: ends the run when main ends for good. */
+  finishRun: (exit: FinalExit) => void = () => undefined;
+  /** The virtual clock: the due time of the latest timer that fired. */
+  now = 0;
+  spawnOrder = 0;
+  messageSeq = 0;
+  finished = false;
+  private seq = 0;
+  private out: StepOutput = emptyOutput();
+
+  constructor(
+    readonly bytecode: Bytecode,
+    readonly seed: string,
+    readonly options: KernelOptions,
+  ) {
+    this.code = bytecode.code;
+    this.validator = new SchemaValidator(this.code.constants as readonly JsonValue[]);
+    this.random = new RandomStreams(seed);
+    this.scheduler = new Scheduler(options.policy, this.random);
+  }
+
+  /** The next event's sequence number. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  emit(kind: EventKind, pid: string | undefined, data?: EventData): void {
+    const event: { seq: number; kind: EventKind; pid?: string; data?: EventData } = { seq: this.seq++, kind };
+    if (pid !== undefined) event.pid = pid;
+    if (data !== undefined) event.data = data;
+    this.out.events.push(event);
+  }
+
+  blob(blob: Blob): void {
+    this.out.blobs.push(blob);
+  }
+
+  /** Hands the buffered output to the host. */
+  drain(): StepOutput {
+    const out = this.out;
+    this.out = emptyOutput();
+    return out;
+  }
+
+  process(name: string): Process {
+    const p = this.processes.get(name);
+    if (p === undefined) throw new Error(`kernel invariant: no process named ${name}`);
+    return p;
+  }
+
+  /** Issues an effect for a process; `onComplete` runs when its completion is admitted. */
+  request(p: Process, op: EffectOp, request: EventData, onComplete: (c: Completion) => void, due = -1): string {
+    const id = `${p.name}/e${++p.effectCount}`;
+    this.effects.add({ id, pid: p.name, incarnation: p.incarnation, op, due, onComplete });
+    p.effects.add(id);
+    this.emit('effect.requested', p.name, { effect: id, op, request });
+    this.out.requests.push({ effect: id, pid: p.name, op, request });
+    return id;
+  }
+
+  /** Starts a timer of `ms` on the virtual clock; `onFire` runs when its firing is admitted. */
+  timer(p: Process, ms: number, purpose: TimerPurpose, onFire: () => void): string {
+    const due = this.now + ms;
+    return this.request(p, 'timer', { ms, purpose }, () => onFire(), due);
+  }
+
+  /** Withdraws an effect in flight (a timer no longer needed, or a cancelled process's work). */
+  cancel(id: string | null, reason: 'cancelled' | 'exited' = 'cancelled'): void {
+    if (id === null) return;
+    const effect = this.effects.end(id, reason);
+    if (effect === undefined) return;
+    this.processes.get(effect.pid)?.effects.delete(id);
+    this.emit('effect.cancelled', effect.pid, { effect: id });
+    this.out.cancels.push(id);
+  }
+
+  /** Wakes a blocked process, with a value on its operand stack unless `value` is undefined. */
+  resume(p: Process, value: JsonValue | undefined): void {
+    if (p.frame !== null && value !== undefined) p.frame.stack.push(value);
+    p.wait = null;
+    this.makeReady(p);
+  }
+
+  makeReady(p: Process): void {
+    if (p.state === 'paused') {
+      p.pausedFrom = 'ready';
+      return;
+    }
+    if (p.state === 'exited' || p.state === 'restarting') return;
+    p.state = 'ready';
+    this.scheduler.add(p.name);
+  }
+
+  block(p: Process, wait: NonNullable<Process['wait']>): void {
+    p.wait = wait;
+    p.state = 'blocked';
+  }
+
+  /** Is `name` the process `ancestor` or below it? */
+  isDescendant(name: string, ancestor: string): boolean {
+    for (let at = this.processes.get(name)?.parent ?? null; at !== null; at = this.processes.get(at)?.parent ?? null) {
+      if (at === ancestor) return true;
+    }
+    return false;
+  }
+
+  constant(index: number): JsonValue {
+    return this.code.constants[index] as JsonValue;
+  }
+}
+
+function emptyOutput(): StepOutput {
+  return { events: [], requests: [], cancels: [], blobs: [] };
+}

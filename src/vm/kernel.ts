@@ -1,0 +1,183 @@
+// The kernel's public face: start a run, step it, admit inputs. `step()` runs one ready process
+// for one quantum; `admit(input)` records an input (an effect's completion, a timer's firing, an
+// external signal) at the next sequence number and applies it. Both return the events, effect
+// requests, cancellations and blobs that resulted, and never do any I/O themselves.
+import type { Bytecode } from '../bytecode/format.js';
+import { EVENT_FORMAT_VERSION } from '../bytecode/events.js';
+import type { SignalOp } from '../bytecode/opcodes.js';
+import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type StepOutput } from './core.js';
+import type { Completion, InFlight } from './effects.js';
+import { runProcess } from './interpreter.js';
+import type { JsonValue } from './json.js';
+import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import type { FinalExit, Process } from './process.js';
+import { signalProcess, wakeOnFinal } from './process-calls.js';
+
+/** Bumped whenever the same inputs could produce different events. */
+export const KERNEL_VERSION = '1';
+
+export interface StartRequest {
+  readonly bytecode: Bytecode;
+  readonly seed: string;
+  readonly input?: JsonValue;
+  readonly options?: Partial<KernelOptions>;
+  readonly backend?: BackendInfo | null;
+}
+
+export type KernelInput =
+  | { readonly kind: 'effect.completed'; readonly effect: string; readonly completion: Completion }
+  | { readonly kind: 'timer.fired'; readonly effect: string }
+  | { readonly kind: 'signal.external'; readonly target: string; readonly op: SignalOp };
+
+/** The process named in an effect id (`writer#3/e7` → `writer#3`). */
+export function effectOwner(effect: string): string {
+  const at = effect.lastIndexOf('/e');
+  return at < 0 ? effect : effect.slice(0, at);
+}
+
+export class Kernel {
+  private readonly k: KernelCore;
+  private outcome: FinalExit | null = null;
+
+  private constructor(request: StartRequest) {
+    const options = { ...DEFAULT_OPTIONS, ...request.options };
+    if (!Number.isSafeInteger(options.quantum) || options.quantum < 1) throw new RangeError(`KernelOptions.quantum must be a positive integer, got ${options.quantum}`);
+    this.k = new KernelCore(request.bytecode, request.seed, options);
+    this.k.onFinal = (waiter, ended) => this.wake(waiter, ended);
+    this.k.finishRun = (exit) => this.finish(exit);
+  }
+
+  /** Starts a run: `run.started`, then main, ready to step. */
+  static start(request: StartRequest): { kernel: Kernel; output: StepOutput } {
+    const kernel = new Kernel(request);
+    const { k } = kernel;
+    const { bytecode } = request;
+    const input = request.input ?? null;
+    k.emit('run.started', undefined, {
+      backend: request.backend === undefined || request.backend === null ? null : { ...request.backend },
+      codeHash: bytecode.codeHash,
+      format: EVENT_FORMAT_VERSION,
+      input,
+      kernel: KERNEL_VERSION,
+      options: { orderedCompletions: k.options.orderedCompletions, policy: k.options.policy, quantum: k.options.quantum },
+      seed: request.seed,
+      workflow: { name: bytecode.workflow.name, version: bytecode.workflow.version },
+    });
+    spawnProcess(k, null, { kind: 'main', agent: -1, procedure: bytecode.code.entry, spec: 'main', input, task: -1 });
+    return { kernel, output: k.drain() };
+  }
+
+  get finished(): boolean {
+    return this.k.finished;
+  }
+
+  /** Main's final exit, once the run has finished. */
+  get result(): FinalExit | null {
+    return this.outcome;
+  }
+
+  /** True when some process is ready to run. */
+  get runnable(): boolean {
+    return !this.k.finished && this.k.scheduler.size > 0;
+  }
+
+  /** The virtual clock: the due time of the latest timer that fired. */
+  get now(): number {
+    return this.k.now;
+  }
+
+  /** Effects handed to the host and not yet completed, in request order (timers carry their due time). */
+  inFlight(): readonly InFlight[] {
+    return this.k.effects.list();
+  }
+
+  /** Read-only views for hosts, inspection and invariant checks. */
+  get core(): Pick<KernelCore, 'processes' | 'leases' | 'tasks' | 'artifacts' | 'scheduler' | 'topics' | 'nextSeq'> {
+    return this.k;
+  }
+
+  /** Runs the next ready process for one quantum. */
+  step(): StepOutput {
+    const { k } = this;
+    if (k.finished) return k.drain();
+    const name = k.scheduler.next();
+    const p = name === undefined ? undefined : k.processes.get(name);
+    if (p !== undefined && p.state === 'ready') runProcess(k, p);
+    this.detectDeadlock();
+    return k.drain();
+  }
+
+  /** Records an input at the next sequence number and applies it. */
+  admit(input: KernelInput): StepOutput {
+    const { k } = this;
+    switch (input.kind) {
+      case 'effect.completed': {
+        const { completion } = input;
+        const data: { [key: string]: JsonValue } = { effect: input.effect, ok: completion.ok };
+        if (completion.ok) data['value'] = completion.value;
+        else data['error'] = { kind: completion.error.kind, message: completion.error.message };
+        k.emit('effect.completed', effectOwner(input.effect), data);
+        this.settle(input.effect, completion);
+        break;
+      }
+      case 'timer.fired':
+        k.emit('timer.fired', effectOwner(input.effect), { effect: input.effect });
+        this.settle(input.effect, { ok: true, value: null });
+        break;
+      case 'signal.external': {
+        k.emit('signal.external', undefined, { op: input.op, target: input.target });
+        const target = k.processes.get(input.target);
+        if (target !== undefined && !k.finished) signalProcess(k, 'host', target, input.op);
+        break;
+      }
+    }
+    this.detectDeadlock();
+    return k.drain();
+  }
+
+  private settle(id: string, completion: Completion): void {
+    const { k } = this;
+    const effect = k.effects.settle(id);
+    if (typeof effect === 'string' || k.finished) {
+      k.emit('effect.discarded', effectOwner(id), { effect: id, reason: typeof effect === 'string' ? effect : 'exited' });
+      return;
+    }
+    k.processes.get(effect.pid)?.effects.delete(id);
+    if (effect.op === 'timer' && effect.due > k.now) k.now = effect.due;
+    effect.onComplete(completion);
+  }
+
+  private wake(waiter: Process, ended: Process): void {
+    const then = this.k.verifyWaits.get(ended.name);
+    if (waiter.wait?.kind === 'verify' && waiter.wait.verifier === ended.name && then !== undefined) {
+      this.k.verifyWaits.delete(ended.name);
+      waiter.wait = null;
+      then(ended.exit);
+      return;
+    }
+    wakeOnFinal(this.k, waiter, ended);
+  }
+
+  private finish(exit: FinalExit): void {
+    const { k } = this;
+    if (k.finished) return;
+    for (const effect of k.effects.list()) k.cancel(effect.id, 'exited');
+    const data: { [key: string]: JsonValue } = { status: exit.status === 'timeout' ? 'failed' : exit.status };
+    if (exit.status === 'ok' || exit.status === 'unverified') data['output'] = exit.output;
+    if (exit.reason !== undefined) data['reason'] = exit.reason;
+    k.emit('run.finished', undefined, data);
+    k.finished = true;
+    this.outcome = exit;
+  }
+
+  /** Nothing can run and nothing is pending: every process waits on something that will never come. */
+  private detectDeadlock(): void {
+    const { k } = this;
+    if (k.finished || k.scheduler.size > 0 || k.effects.size > 0) return;
+    const blocked = [...k.processes.values()].filter((p) => !p.final).map((p) => ({ pid: p.name, state: p.state, wait: p.wait?.kind ?? null }));
+    exitProcess(k, k.process('main'), 'failed', null, { blocked, kind: 'deadlock' });
+  }
+}
+
+export { exitValue };
+export type { BackendInfo, KernelOptions, StepOutput, Completion, InFlight };

@@ -1,0 +1,335 @@
+// Process lifecycle: spawning, starting an incarnation, exiting, ending a name for good, and
+// what decides between the two — retry policies first, then the parent's supervisor.
+//
+// Supervision follows Erlang/OTP. When a supervised child exits, its restart type decides
+// whether it restarts: `permanent` always, `transient` only after a failure, `temporary` never
+// (a child's own `restart`, else its supervisor's, else `transient`). `one_for_one` restarts
+// only that child, `one_for_all` every child of the supervisor, `rest_for_one` that child and
+// those spawned after it. If more than `intensity` restarts (default 1) fall within `period`
+// (default 5 s) — each restart's timer of `period` keeps it counted until it fires — the
+// supervisor gives up: the child's exit becomes final and the supervising process fails.
+// Exits caused by a kill or cancel signal are final: whoever signalled meant it.
+import type { SupervisorEntry } from '../bytecode/format.js';
+import type { JsonValue } from './json.js';
+import { BudgetAccount, budgetJson, carveBudget, UNLIMITED } from './budget.js';
+import { ALL_CAPS, capsJson, declaredCaps, grantCaps } from './caps.js';
+import type { KernelCore } from './core.js';
+import { Mailbox } from './mailbox.js';
+import type { ExitStatus, FinalExit, Frame, Process, ProcessKind } from './process.js';
+import { releaseAllLeases } from './lease-calls.js';
+import { ROOT_MOUNTS, type Mount } from './vfs.js';
+import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
+
+export interface SpawnSpec {
+  readonly kind: ProcessKind;
+  /** Agent spec index (-1: main, or a branch of main). */
+  readonly agent: number;
+  /** Procedure to run (-1: a free agent). */
+  readonly procedure: number;
+  /** The name's stem: the agent spec or branch procedure name. */
+  readonly spec: string;
+  readonly input: JsonValue;
+  /** Index into code.tasks (-1: none). */
+  readonly task: number;
+  /** Branches: slots copied in from the parent. */
+  readonly captured?: readonly JsonValue[];
+}
+
+const DEFAULT_INTENSITY = 1;
+const DEFAULT_PERIOD_MS = 5000;
+
+export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnSpec): Process {
+  const count = (k.spawned.get(spec.spec) ?? 0) + 1;
+  k.spawned.set(spec.spec, count);
+  const name = parent === null ? 'main' : `${spec.spec}#${count}`;
+  const entry = spec.kind === 'agent' ? k.code.agents[spec.agent] : undefined;
+  const caps = parent === null ? ALL_CAPS : entry !== undefined ? grantCaps(parent.caps, declaredCaps(entry)) : parent.caps;
+  const mounts: readonly Mount[] = parent === null ? ROOT_MOUNTS : entry !== undefined ? (entry.mounts as Mount[]) : parent.mounts;
+  let budget: BudgetAccount;
+  let deadline = Infinity;
+  if (parent === null) budget = new BudgetAccount(UNLIMITED);
+  else if (entry !== undefined) {
+    const remaining = { ...parent.budget.remaining, time: Math.max(0, parent.deadline - k.now) };
+    const limit = carveBudget(remaining, entry.budget);
+    parent.budget.reserve(limit);
+    budget = new BudgetAccount(limit);
+    deadline = k.now + limit.time;
+  } else {
+    budget = parent.budget;
+    deadline = parent.deadline;
+  }
+  const taskRecord = spec.task >= 0 && parent !== null ? k.tasks.open(spec.task, name, parent.name, spec.input) : undefined;
+  const p: Process = {
+    name,
+    kind: spec.kind,
+    agent: spec.agent,
+    procedure: spec.procedure,
+    parent: parent?.name ?? null,
+    order: k.spawnOrder++,
+    input: spec.input,
+    caps,
+    mounts,
+    budget,
+    deadline,
+    task: taskRecord?.id ?? -1,
+    incarnation: 1,
+    state: 'ready',
+    pausedFrom: null,
+    frame: null,
+    wait: null,
+    effects: new Set(),
+    effectCount: 0,
+    mailbox: new Mailbox(),
+    subscriptions: new Set(),
+    children: [],
+    checkpoint: null,
+    handoff: -1,
+    attached: [],
+    turns: 0,
+    feedback: null,
+    retries: new Map(),
+    restartWindow: [],
+    exit: null,
+    final: false,
+    awaiters: new Set(),
+  };
+  k.processes.set(name, p);
+  parent?.children.push(name);
+  if (entry !== undefined) k.latestOf.set(spec.agent, name);
+  const data: { [key: string]: JsonValue } = {
+    budget: parent === null || entry === undefined ? null : budgetJson(budget.limit),
+    caps: capsJson(caps),
+    incarnation: 1,
+    input: spec.input,
+    kind: spec.kind,
+    parent: p.parent,
+    spec: spec.spec,
+  };
+  if (taskRecord !== undefined) data['task'] = taskRecord.id;
+  k.emit('proc.spawned', name, data);
+  if (taskRecord !== undefined) {
+    k.emit('task.opened', p.parent ?? undefined, { input: spec.input, name: k.code.tasks[spec.task]?.name ?? '', owner: name, task: taskRecord.id });
+  }
+  if (entry !== undefined && Number.isFinite(deadline)) {
+    // The time budget spans every incarnation, so its timer belongs to the name, not the incarnation.
+    const id = k.timer(p, deadline - k.now, 'budget', () => exhaustBudget(k, p, 'time'));
+    p.effects.delete(id);
+    k.budgetTimers.set(name, id);
+  }
+  startIncarnation(k, p, spec.captured);
+  return p;
+}
+
+/** A budget limit ran out: recorded, then the process fails. */
+export function exhaustBudget(k: KernelCore, p: Process, limit: 'turns' | 'tokens' | 'time'): void {
+  if (p.final || p.state === 'exited') return;
+  k.emit('budget.exhausted', p.name, { limit });
+  exitProcess(k, p, 'failed', null, { kind: 'budget-exhausted', limit });
+}
+
+function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonValue[]): void {
+  if (p.procedure >= 0) {
+    const proc = k.code.procedures[p.procedure];
+    if (proc === undefined) throw new Error(`kernel invariant: ${p.name} runs missing procedure ${p.procedure}`);
+    const checkpoint = p.checkpoint;
+    let frame: Frame;
+    if (checkpoint !== null) {
+      frame = { procedure: p.procedure, pc: checkpoint.pc, slots: [...checkpoint.slots], stack: [] };
+    } else {
+      const slots: JsonValue[] = new Array<JsonValue>(proc.slots).fill(null);
+      if ((proc.params ?? 0) > 0) slots[0] = p.input;
+      if (captured !== undefined) proc.captures.forEach(([, inner], i) => (slots[inner] = captured[i] ?? null));
+      frame = { procedure: p.procedure, pc: 0, slots, stack: [] };
+    }
+    p.frame = frame;
+  } else {
+    p.frame = null;
+  }
+  p.wait = null;
+  p.state = 'ready';
+  k.overlayBases.set(p.name, new Map(overlays(p).map((m) => [m.path, k.mountVersions.get(m.over as string) ?? 0])));
+  k.scheduler.add(p.name);
+}
+
+/** The copy-on-write overlays of an agent's mounts. */
+export function overlays(p: Process): Mount[] {
+  return p.kind === 'agent' ? p.mounts.filter((m) => m.kind === 'overlay' && m.over !== undefined) : [];
+}
+
+/** What `await` returns for a name's final exit. */
+export function exitValue(exit: FinalExit): JsonValue {
+  const value: { [key: string]: JsonValue } = { output: exit.output, status: exit.status };
+  if (exit.reason !== undefined) value['reason'] = exit.reason;
+  return value;
+}
+
+export interface ExitOptions {
+  /** Set for kill and cancel signals and for a parent's exit: no retry, no restart. */
+  readonly final?: boolean;
+}
+
+/**
+ * Ends the current incarnation; then retries it, restarts it under its supervisor, or ends the
+ * name for good.
+ */
+export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, output: JsonValue, reason?: JsonValue, options: ExitOptions = {}): void {
+  if (p.state === 'exited' && p.final) return;
+  if (p.state === 'restarting') {
+    endIncarnation(k, p);
+    finalize(k, p, { status, output, ...(reason !== undefined ? { reason } : {}) });
+    return;
+  }
+  if (p.state === 'exited') return;
+  let finalStatus = status;
+  if (status !== 'ok') for (const m of overlays(p)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
+  if (status === 'ok' && k.tasks.unverified(p.name, (t) => k.code.tasks[t]?.verify !== undefined).length > 0) finalStatus = 'unverified';
+  endIncarnation(k, p);
+  const data: { [key: string]: JsonValue } = { incarnation: p.incarnation, status: finalStatus };
+  if (finalStatus === 'ok' || finalStatus === 'unverified') data['output'] = output;
+  if (reason !== undefined) data['reason'] = reason;
+  k.emit('proc.exited', p.name, data);
+  const exit: FinalExit = { status: finalStatus, output: finalStatus === 'ok' || finalStatus === 'unverified' ? output : null, ...(reason !== undefined ? { reason } : {}) };
+  if (options.final === true || p.kind === 'main') {
+    finalize(k, p, exit);
+    return;
+  }
+  if (finalStatus === 'failed' && scheduleRetry(k, p, exit)) return;
+  supervise(k, p, exit);
+}
+
+/** Stops everything the incarnation was doing: effects, leases, waits, subscriptions, children. */
+function endIncarnation(k: KernelCore, p: Process): void {
+  p.state = 'exited';
+  k.scheduler.remove(p.name);
+  const wait = p.wait;
+  if (wait !== null && 'timer' in wait) k.cancel(wait.timer, 'exited');
+  if (wait?.kind === 'acquire') k.leases.cancelWaiter(wait.resource, p.name);
+  p.wait = null;
+  for (const id of [...p.effects]) k.cancel(id, 'exited');
+  releaseAllLeases(k, p);
+  for (const topic of p.subscriptions) {
+    const subscribers = k.topics.get(topic);
+    if (subscribers !== undefined) k.topics.set(topic, subscribers.filter((n) => n !== p.name));
+  }
+  p.subscriptions.clear();
+  for (const child of p.children) {
+    const c = k.processes.get(child);
+    if (c !== undefined && !c.final) exitProcess(k, c, 'killed', null, { kind: 'parent-exited', parent: p.name }, { final: true });
+  }
+  p.frame = null;
+}
+
+/** A failed agent whose retry policy covers crashes restarts after its backoff. */
+function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit): boolean {
+  const policy = retryPolicyFor(k.code, p.agent, taskOf(k, p));
+  const used = p.retries.get('crash') ?? 0;
+  if (!mayRetry(policy, 'crash', used)) return false;
+  p.retries.set('crash', used + 1);
+  const backoff = retryDelay(policy, used + 1);
+  k.emit('retry.scheduled', p.name, { attempt: used + 2, backoff, on: 'crash' });
+  p.exit = exit;
+  p.state = 'restarting';
+  k.timer(p, backoff, 'backoff', () => restart(k, p, 'retry', used + 2));
+  return true;
+}
+
+function taskOf(k: KernelCore, p: Process): number {
+  return p.task >= 0 ? (k.tasks.get(p.task)?.task ?? -1) : -1;
+}
+
+function policyOf(k: KernelCore, supervisor: Process): SupervisorEntry | undefined {
+  const index = supervisor.agent < 0 ? k.code.mainSupervisor : (k.code.agents[supervisor.agent]?.supervisor ?? -1);
+  return index >= 0 ? k.code.supervisors[index] : undefined;
+}
+
+function restartType(k: KernelCore, child: Process, policy: SupervisorEntry): 'permanent' | 'transient' | 'temporary' {
+  return k.code.agents[child.agent]?.restart ?? policy.restart ?? 'transient';
+}
+
+function wantsRestart(type: 'permanent' | 'transient' | 'temporary', status: ExitStatus): boolean {
+  if (status === 'killed' || status === 'cancelled') return false;
+  if (type === 'permanent') return true;
+  return type === 'transient' && status === 'failed';
+}
+
+function supervise(k: KernelCore, child: Process, exit: FinalExit): void {
+  const parent = child.parent === null ? undefined : k.processes.get(child.parent);
+  const policy = parent === undefined || child.kind !== 'agent' ? undefined : policyOf(k, parent);
+  if (parent === undefined || policy === undefined || !wantsRestart(restartType(k, child, policy), exit.status as ExitStatus)) {
+    finalize(k, child, exit);
+    return;
+  }
+  const intensity = policy.intensity ?? DEFAULT_INTENSITY;
+  if (parent.restartWindow.length >= intensity) {
+    finalize(k, child, exit);
+    k.emit('supervisor.escalated', parent.name, { child: child.name, policy: policy.name, restarts: parent.restartWindow.length });
+    exitProcess(k, parent, 'failed', null, { kind: 'supervisor-escalated', child: child.name, policy: policy.name });
+    return;
+  }
+  const window = parent.restartWindow;
+  const id = k.timer(parent, policy.period ?? DEFAULT_PERIOD_MS, 'period', () => {
+    const at = window.indexOf(id);
+    if (at >= 0) window.splice(at, 1);
+  });
+  window.push(id);
+  const siblings = parent.children
+    .map((n) => k.process(n))
+    .filter((s) => s !== child && s.kind === 'agent' && !s.final && s.state !== 'exited' && (policy.strategy === 'one_for_all' || (policy.strategy === 'rest_for_one' && s.order > child.order)));
+  for (const s of siblings) {
+    endIncarnation(k, s);
+    k.emit('proc.exited', s.name, { incarnation: s.incarnation, reason: { kind: 'sibling-restart', child: child.name }, status: 'killed' });
+    if (restartType(k, s, policy) === 'temporary') finalize(k, s, { status: 'killed', output: null, reason: { kind: 'sibling-restart', child: child.name } });
+  }
+  restart(k, child, 'supervisor');
+  for (const s of siblings) if (!s.final) restart(k, s, 'supervisor');
+}
+
+/** A new incarnation under the same name, from its last checkpoint when it has one. */
+function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attempt?: number): void {
+  if (p.final) return;
+  p.incarnation++;
+  p.exit = null;
+  p.attached.length = 0;
+  const data: { [key: string]: JsonValue } = { cause, incarnation: p.incarnation };
+  if (attempt !== undefined) data['attempt'] = attempt;
+  if (p.checkpoint !== null) data['checkpoint'] = p.checkpoint.artifact;
+  k.emit('proc.restarted', p.name, data);
+  startIncarnation(k, p);
+}
+
+/** The name ends for good: its task settles, its budget goes back, its waiters wake. */
+export function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
+  if (p.final) return;
+  p.final = true;
+  p.exit = exit;
+  p.state = 'exited';
+  const budgetTimer = k.budgetTimers.get(p.name);
+  if (budgetTimer !== undefined) {
+    k.cancel(budgetTimer, 'exited');
+    k.budgetTimers.delete(p.name);
+  }
+  for (const id of [...p.effects]) k.cancel(id, 'exited');
+  settleTask(k, p, exit);
+  const parent = p.parent === null ? undefined : k.processes.get(p.parent);
+  if (parent !== undefined && p.kind === 'agent') parent.budget.refund(p.budget.remaining);
+  for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
+  if (k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
+  for (const waiter of p.awaiters) k.onFinal(k.process(waiter), p);
+  p.awaiters.clear();
+  if (parent !== undefined && parent.wait?.kind === 'join') k.onFinal(parent, p);
+  if (p.kind === 'main') k.finishRun(exit);
+}
+
+function settleTask(k: KernelCore, p: Process, exit: FinalExit): void {
+  const record = p.task >= 0 ? k.tasks.get(p.task) : undefined;
+  if (record === undefined || record.state !== 'open') return;
+  if (exit.status === 'ok' || exit.status === 'unverified') {
+    record.state = 'produced';
+    record.output = exit.output;
+    record.artifacts = [...p.attached];
+    k.emit('task.produced', p.name, { artifacts: record.artifacts, task: record.id });
+  } else {
+    record.state = 'failed';
+    k.emit('task.failed', p.name, { reason: exit.reason ?? exit.status, task: record.id });
+  }
+}

@@ -1,0 +1,153 @@
+// One process's inbox: messages taken oldest first, overall or from one sender, each exactly once,
+// FIFO per sender→receiver pair (DESIGN.md section 6).
+import type { JsonValue } from './json.js';
+
+export interface Envelope {
+  /** Run-wide message sequence: increasing. */
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly value: JsonValue;
+}
+
+/** Below this many slots, taken slots are not worth reclaiming. */
+const MIN_RECLAIM_SLOTS = 64;
+
+/** Drops the consumed prefix of an array queue once it is at least half the array, in place. */
+function dropConsumed(items: Envelope[], head: number): number {
+  if (head === items.length) {
+    items.length = 0;
+    return 0;
+  }
+  if (head < MIN_RECLAIM_SLOTS || head * 2 < items.length) return head;
+  items.copyWithin(0, head);
+  items.length -= head;
+  return 0;
+}
+
+/** One sender's pending messages, oldest at `head`. */
+class SenderQueue {
+  readonly items: Envelope[] = [];
+  head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  oldest(): Envelope | undefined {
+    return this.items[this.head];
+  }
+
+  shift(): Envelope | undefined {
+    const envelope = this.items[this.head];
+    if (envelope === undefined) return undefined;
+    this.head = dropConsumed(this.items, this.head + 1);
+    return envelope;
+  }
+}
+
+export class Mailbox {
+  // Every pending message in id order, interleaved with messages already taken by takeFrom:
+  // those are skipped lazily rather than searched for, which keeps takeFrom O(1).
+  private readonly arrivals: Envelope[] = [];
+  private arrivalsHead = 0;
+  // A sender's queue stays when it empties: in a conversation it refills at once.
+  private readonly senders = new Map<string, SenderQueue>();
+  private pending = 0;
+  private lastId = -Infinity;
+
+  push(envelope: Envelope): void {
+    if (!(envelope.id > this.lastId)) {
+      throw new Error(`mailbox invariant broken: message ids pushed into one mailbox increase, got ${envelope.id} after ${this.lastId}`);
+    }
+    this.lastId = envelope.id;
+    let queue = this.senders.get(envelope.from);
+    if (queue === undefined) {
+      queue = new SenderQueue();
+      this.senders.set(envelope.from, queue);
+    }
+    queue.items.push(envelope);
+    this.arrivals.push(envelope);
+    this.pending++;
+  }
+
+  /** The oldest message from any sender. */
+  take(): Envelope | undefined {
+    while (this.arrivalsHead < this.arrivals.length) {
+      const envelope = this.arrivals[this.arrivalsHead++]!;
+      if (!this.isPending(envelope)) continue;
+      if (this.senders.get(envelope.from)!.shift() !== envelope) {
+        throw new Error(`mailbox invariant broken: message ${envelope.id} is the oldest overall but not the oldest from ${envelope.from}`);
+      }
+      this.pending--;
+      this.arrivalsHead = dropConsumed(this.arrivals, this.arrivalsHead);
+      return envelope;
+    }
+    this.arrivalsHead = dropConsumed(this.arrivals, this.arrivalsHead);
+    return undefined;
+  }
+
+  /** The oldest message from this sender. */
+  takeFrom(sender: string): Envelope | undefined {
+    const envelope = this.senders.get(sender)?.shift();
+    if (envelope === undefined) return undefined;
+    this.pending--;
+    if (this.arrivals[this.arrivalsHead] === envelope) {
+      this.arrivalsHead = dropConsumed(this.arrivals, this.arrivalsHead + 1);
+    } else {
+      this.dropTaken();
+    }
+    return envelope;
+  }
+
+  get size(): number {
+    return this.pending;
+  }
+
+  hasFrom(sender: string): boolean {
+    return (this.senders.get(sender)?.size ?? 0) > 0;
+  }
+
+  /** Removes and returns every pending message in id order. */
+  drain(): Envelope[] {
+    const all = this.snapshot();
+    this.arrivals.length = 0;
+    this.arrivalsHead = 0;
+    this.senders.clear();
+    this.pending = 0;
+    return all;
+  }
+
+  /** Every pending message in id order, left in place. */
+  snapshot(): Envelope[] {
+    const all: Envelope[] = [];
+    for (let index = this.arrivalsHead; index < this.arrivals.length; index++) {
+      const envelope = this.arrivals[index]!;
+      if (this.isPending(envelope)) all.push(envelope);
+    }
+    if (all.length !== this.pending) {
+      throw new Error(`mailbox invariant broken: ${this.pending} messages counted pending, ${all.length} found`);
+    }
+    return all;
+  }
+
+  // A sender's pending messages are a suffix of what it sent, so a message is pending exactly when
+  // it is not older than the oldest one still queued from its sender.
+  private isPending(envelope: Envelope): boolean {
+    const oldest = this.senders.get(envelope.from)?.oldest();
+    return oldest !== undefined && envelope.id >= oldest.id;
+  }
+
+  /** Rewrites the arrivals without taken messages once they outnumber the pending ones. */
+  private dropTaken(): void {
+    const taken = this.arrivals.length - this.arrivalsHead - this.pending;
+    if (taken < MIN_RECLAIM_SLOTS || taken <= this.pending) return;
+    let kept = 0;
+    for (let index = this.arrivalsHead; index < this.arrivals.length; index++) {
+      const envelope = this.arrivals[index]!;
+      if (this.isPending(envelope)) this.arrivals[kept++] = envelope;
+    }
+    this.arrivals.length = kept;
+    this.arrivalsHead = 0;
+  }
+}

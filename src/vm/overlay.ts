@@ -1,0 +1,38 @@
+// Per-task copy-on-write overlays. A process that ends well commits each overlay over its base
+// mount as one effect, a compare-and-swap on the base's version taken when the overlay began; a
+// conflict or a failed commit fails the process instead (which discards them, as any failure does).
+import type { JsonValue } from './json.js';
+import type { KernelCore } from './core.js';
+import { awaitEffect } from './effect-calls.js';
+import { exitProcess, overlays } from './lifecycle.js';
+import type { Process } from './process.js';
+
+/** EXIT: commit the overlays one by one, then end the incarnation ok. */
+export function exitOk(k: KernelCore, p: Process, value: JsonValue): void {
+  const pending = overlays(p);
+  const bases = k.overlayBases.get(p.name);
+  const next = (): void => {
+    const overlay = pending.shift();
+    if (overlay === undefined) {
+      exitProcess(k, p, 'ok', value);
+      return;
+    }
+    const over = overlay.over as string;
+    const base = bases?.get(overlay.path) ?? 0;
+    const current = k.mountVersions.get(over) ?? 0;
+    if (current !== base) {
+      exitProcess(k, p, 'failed', null, { base, current, kind: 'overlay-conflict', over, overlay: overlay.path });
+      return;
+    }
+    const id = awaitEffect(k, p, 'commit', { base, over, overlay: overlay.path }, (c) => {
+      if (!c.ok) {
+        exitProcess(k, p, 'failed', null, { error: { kind: c.error.kind, message: c.error.message }, kind: 'overlay-commit-failed', overlay: overlay.path });
+        return;
+      }
+      k.mountVersions.set(over, current + 1);
+      k.emit('overlay.committed', p.name, { effect: id, over, overlay: overlay.path });
+      next();
+    });
+  };
+  next();
+}

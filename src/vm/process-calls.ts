@@ -1,0 +1,178 @@
+// The process syscalls: spawn, call, await, signal, parallel, exit and fail, and the two
+// instructions that name processes (PARENT, AGENT_REF).
+import type { Instruction } from '../bytecode/format.js';
+import type { JsonValue } from './json.js';
+import { SIGNAL_OPS, type SignalOp } from '../bytecode/opcodes.js';
+import { allows } from './caps.js';
+import type { KernelCore } from './core.js';
+import { handle, handleName } from './handles.js';
+import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import { deny, fail, type SyscallOutcome } from './outcomes.js';
+import { exitOk } from './overlay.js';
+import type { Process } from './process.js';
+
+function popInput(p: Process, flag: number): JsonValue {
+  return flag === 1 ? (p.frame?.stack.pop() ?? null) : null;
+}
+
+function spawnAgent(k: KernelCore, p: Process, agent: number, task: number, input: JsonValue): Process | undefined {
+  const entry = k.code.agents[agent];
+  if (entry === undefined) throw new Error(`kernel invariant: no agent ${agent}`);
+  if (!allows(p.caps, { kind: 'spawn', agent })) {
+    deny(k, p, 'spawn', { agent: entry.name });
+    return undefined;
+  }
+  return spawnProcess(k, p, { kind: 'agent', agent, procedure: entry.procedure, spec: entry.name, input, task });
+}
+
+export function spawnCall(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const input = popInput(p, ins[3] as number);
+  const child = spawnAgent(k, p, ins[1] as number, ins[2] as number, input);
+  if (child === undefined) return 'stop';
+  p.frame?.stack.push(handle(child.name));
+  return 'continue';
+}
+
+/** Blocks `p` until `target` ends for good, or until the timeout (then the target is cancelled when asked). */
+function awaitName(k: KernelCore, p: Process, target: Process, timeout: number, cancelOnTimeout: boolean): SyscallOutcome {
+  if (target.final && target.exit !== null) {
+    p.frame?.stack.push(exitValue(target.exit));
+    return 'continue';
+  }
+  const wait = { kind: 'await' as const, target: target.name, timer: null as string | null, cancelOnTimeout };
+  k.block(p, wait);
+  target.awaiters.add(p.name);
+  if (timeout >= 0) {
+    wait.timer = k.timer(p, timeout, 'await', () => {
+      if (p.wait !== wait) return;
+      target.awaiters.delete(p.name);
+      if (cancelOnTimeout) signalProcess(k, p.name, target, 'cancel');
+      k.resume(p, { output: null, status: 'timeout' });
+    });
+  }
+  return 'stop';
+}
+
+export function callAgent(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const input = popInput(p, ins[3] as number);
+  const child = spawnAgent(k, p, ins[1] as number, ins[2] as number, input);
+  if (child === undefined) return 'stop';
+  return awaitName(k, p, child, ins[4] as number, true);
+}
+
+export function awaitProcess(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const target = p.frame?.stack.pop() ?? null;
+  const name = handleName(target);
+  const process = name === undefined ? undefined : k.processes.get(name);
+  if (process === undefined) {
+    p.frame?.stack.push({ output: null, reason: { kind: 'unknown-process', target }, status: 'failed' });
+    return 'continue';
+  }
+  return awaitName(k, p, process, ins[1] as number, false);
+}
+
+/** Wakes a process whose await, call or join was waiting on `ended`. */
+export function wakeOnFinal(k: KernelCore, waiter: Process, ended: Process): void {
+  const wait = waiter.wait;
+  if (wait === null || ended.exit === null) return;
+  if (wait.kind === 'await' && wait.target === ended.name) {
+    k.cancel(wait.timer);
+    k.resume(waiter, exitValue(ended.exit));
+  } else if (wait.kind === 'join' && wait.branches.includes(ended.name)) {
+    joinBranch(k, waiter, ended, wait.branches);
+  }
+}
+
+/** Applies a signal from `from` to `target`; recorded even when the target has already ended. */
+export function signalProcess(k: KernelCore, from: string, target: Process, op: SignalOp): void {
+  k.emit('proc.signalled', target.name, { from, op });
+  if (target.final) return;
+  switch (op) {
+    case 'kill':
+    case 'cancel':
+      exitProcess(k, target, op === 'kill' ? 'killed' : 'cancelled', null, { from, kind: 'signal', op }, { final: true });
+      return;
+    case 'pause':
+      if (target.state === 'paused' || target.state === 'exited') return;
+      target.pausedFrom = target.state === 'running' ? 'ready' : target.state;
+      target.state = 'paused';
+      k.scheduler.remove(target.name);
+      return;
+    case 'resume':
+      if (target.state !== 'paused') return;
+      target.state = target.pausedFrom ?? 'ready';
+      target.pausedFrom = null;
+      if (target.state === 'ready') k.scheduler.add(target.name);
+  }
+}
+
+export function signal(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const op = SIGNAL_OPS[ins[1] as number];
+  if (op === undefined) throw new Error(`kernel invariant: unknown signal ${ins[1]}`);
+  const value = p.frame?.stack.pop() ?? null;
+  const name = handleName(value);
+  const target = name === undefined ? undefined : k.processes.get(name);
+  if (target === undefined) return fail(k, p, { kind: 'unknown-process', target: value });
+  if (!allows(p.caps, { kind: 'signal', descendant: k.isDescendant(target.name, p.name) })) return deny(k, p, 'signal', { op, target: target.name });
+  signalProcess(k, p.name, target, op);
+  return p.state === 'running' ? 'continue' : 'stop';
+}
+
+export function parallel(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const procedures = k.constant(ins[1] as number) as number[];
+  if (procedures.length === 0) return 'continue';
+  const slots = p.frame?.slots ?? [];
+  const branches = procedures.map((index) => {
+    const proc = k.code.procedures[index];
+    if (proc === undefined) throw new Error(`kernel invariant: no branch procedure ${index}`);
+    const captured = proc.captures.map(([outer]) => slots[outer] ?? null);
+    return spawnProcess(k, p, { kind: 'branch', agent: p.agent, procedure: index, spec: proc.name, input: null, task: -1, captured }).name;
+  });
+  k.block(p, { kind: 'join', branches, procedures });
+  return 'stop';
+}
+
+/** A branch ended: a failure fails the parent; when all succeeded their writes are copied back in branch order. */
+function joinBranch(k: KernelCore, parent: Process, ended: Process, branches: readonly string[]): void {
+  const exit = ended.exit;
+  if (exit === null) return;
+  if (exit.status !== 'ok') {
+    parent.wait = null;
+    exitProcess(k, parent, 'failed', null, { branch: ended.name, kind: 'branch-failed', reason: exit.reason ?? exit.status });
+    return;
+  }
+  const all = branches.map((n) => k.process(n));
+  if (!all.every((b) => b.final)) return;
+  const slots = parent.frame?.slots;
+  for (const b of all) {
+    const proc = k.code.procedures[b.procedure];
+    const finalSlots = k.branchSlots.get(b.name);
+    if (proc === undefined || slots === undefined || finalSlots === undefined) continue;
+    for (const [inner, outer] of proc.writes) slots[outer] = finalSlots[inner] ?? null;
+  }
+  for (const b of all) k.branchSlots.delete(b.name);
+  parent.wait = null;
+  k.makeReady(parent);
+}
+
+export function exit(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const value = popInput(p, ins[1] as number);
+  if (p.kind === 'branch' && p.frame !== null) k.branchSlots.set(p.name, [...p.frame.slots]);
+  exitOk(k, p, value);
+  return 'stop';
+}
+
+export function failCall(k: KernelCore, p: Process): SyscallOutcome {
+  return fail(k, p, p.frame?.stack.pop() ?? null);
+}
+
+export function parent(k: KernelCore, p: Process): SyscallOutcome {
+  p.frame?.stack.push(p.parent === null ? null : handle(p.parent));
+  return 'continue';
+}
+
+export function agentRef(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
+  const name = k.latestOf.get(ins[1] as number);
+  p.frame?.stack.push(name === undefined ? null : handle(name));
+  return 'continue';
+}

@@ -1,0 +1,91 @@
+// A process record: one stable name, the incarnation running under it now, and everything the
+// kernel keeps about it between steps (frame, wait, inbox, leases, budget, supervision).
+import type { JsonValue } from './json.js';
+import type { BudgetAccount } from './budget.js';
+import type { Caps } from './caps.js';
+import type { Mailbox } from './mailbox.js';
+import type { Mount } from './vfs.js';
+
+export type ProcessKind = 'main' | 'agent' | 'branch';
+export type ExitStatus = 'ok' | 'failed' | 'killed' | 'cancelled' | 'unverified';
+
+/** `running` is the process being stepped; `exited` holds until the name ends for good or restarts. */
+export type LifecycleState = 'ready' | 'running' | 'blocked' | 'paused' | 'restarting' | 'exited';
+
+/** What a blocked process waits for; the kernel resumes it by pushing a value. */
+export type Wait =
+  | { readonly kind: 'effect'; readonly effect: string }
+  | { readonly kind: 'recv'; readonly from: string | null; timer: string | null }
+  | { readonly kind: 'await'; readonly target: string; timer: string | null; readonly cancelOnTimeout: boolean }
+  | { readonly kind: 'acquire'; readonly resource: string; readonly ttl: number; timer: string | null }
+  | { readonly kind: 'join'; readonly branches: readonly string[]; readonly procedures: readonly number[] }
+  | { readonly kind: 'verify'; readonly verifier: string; readonly record: number };
+
+export interface Frame {
+  readonly procedure: number;
+  pc: number;
+  readonly slots: JsonValue[];
+  readonly stack: JsonValue[];
+}
+
+export interface Checkpoint {
+  readonly artifact: number;
+  readonly pc: number;
+  readonly slots: readonly JsonValue[];
+}
+
+/** The exit a name ends with for good: what `await` returns. */
+export interface FinalExit {
+  readonly status: ExitStatus | 'timeout';
+  readonly output: JsonValue;
+  readonly reason?: JsonValue;
+}
+
+export interface Process {
+  readonly name: string;
+  readonly kind: ProcessKind;
+  /** The agent spec it runs as (-1 for main); a branch runs as the agent that started it. */
+  readonly agent: number;
+  /** The procedure it starts in (-1: a free agent, which runs the agent loop). */
+  readonly procedure: number;
+  readonly parent: string | null;
+  /** Spawn order among all processes: rest_for_one restarts the failed child and those spawned after it. */
+  readonly order: number;
+  readonly input: JsonValue;
+  readonly caps: Caps;
+  readonly mounts: readonly Mount[];
+  readonly budget: BudgetAccount;
+  /** The time budget's deadline on the kernel's virtual clock (Infinity: none). */
+  readonly deadline: number;
+  /** The task record this process works on (-1: none). */
+  readonly task: number;
+  incarnation: number;
+  state: LifecycleState;
+  /** The state to return to when resumed from `paused`. */
+  pausedFrom: LifecycleState | null;
+  frame: Frame | null;
+  wait: Wait | null;
+  /** Effects in flight, by id, in request order. */
+  readonly effects: Set<string>;
+  effectCount: number;
+  readonly mailbox: Mailbox;
+  readonly subscriptions: Set<string>;
+  readonly children: string[];
+  checkpoint: Checkpoint | null;
+  handoff: number;
+  /** Artifacts this incarnation recorded, for its task's `produced` record. */
+  readonly attached: number[];
+  /** Free agents: model turns taken. */
+  turns: number;
+  /** Free agents: what was wrong with the last reply, told to the model on the next turn. */
+  feedback: string | null;
+  /** Retry attempts used, per failure kind, by this name. */
+  readonly retries: Map<string, number>;
+  /** Supervisor bookkeeping for this process's children: timers of restarts still inside the period. */
+  readonly restartWindow: string[];
+  exit: FinalExit | null;
+  /** True once the name has ended for good (no restart will follow). */
+  final: boolean;
+  /** Who waits for this name's final exit. */
+  readonly awaiters: Set<string>;
+}

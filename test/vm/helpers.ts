@@ -1,0 +1,38 @@
+// Shared by the kernel tests: compile a workflow written inline, run it on the simulated host,
+// and read its events back as objects.
+import { compileSource } from '../../src/compiler/index.js';
+import { renderText } from '../../src/compiler/render.js';
+import type { Bytecode } from '../../src/bytecode/format.js';
+import { runSimulated, type SimulatedRun, type SimulatedRunOptions } from '../../src/runtime/simulated-host.js';
+import { fakeEffects, type FakeEffectOptions } from '../../src/runtime/fake-effects.js';
+
+export function compileDsl(source: string, includes: Record<string, string> = {}): Bytecode {
+  const result = compileSource(source, 'test.aos', { readFile: (path) => includes[path] });
+  if (result.bytecode === undefined) throw new Error(`test workflow does not compile:\n${renderText(result.diagnostics, source)}`);
+  return result.bytecode;
+}
+
+export interface ParsedEvent {
+  seq: number;
+  kind: string;
+  pid?: string;
+  data?: Record<string, unknown>;
+  h: string;
+}
+
+export function parseLines(lines: readonly string[]): ParsedEvent[] {
+  return lines.map((line) => JSON.parse(line) as ParsedEvent);
+}
+
+export type RunOptions = Partial<Omit<SimulatedRunOptions, 'bytecode' | 'effects'>> & { fakes?: FakeEffectOptions };
+
+export function run(bytecode: Bytecode, options: RunOptions = {}): SimulatedRun & { log: ParsedEvent[]; files: Map<string, string> } {
+  const effects = fakeEffects(options.fakes ?? {});
+  const result = runSimulated({ seed: 'test', ...options, bytecode, effects });
+  return { ...result, log: parseLines(result.lines), files: effects.files };
+}
+
+/** The kinds of the events, in order, optionally only those of one process. */
+export function kinds(events: readonly ParsedEvent[], pid?: string): string[] {
+  return events.filter((e) => pid === undefined || e.pid === pid).map((e) => e.kind);
+}
