@@ -1,9 +1,9 @@
 // The event log's vocabulary (DESIGN.md section 5): every kind of event the kernel writes, which
 // of them record an input admitted from the host, and the event as built before it is chained.
-import type { EventKind as SchemaEventKind } from '../generated/event.js';
-import type { JsonValue } from './format.js';
+import type { EventLine } from '../generated/event.js';
+import type { JsonValue } from './json.js';
 
-export type { EventLine } from '../generated/event.js';
+export type { EventLine };
 
 /** The event format version recorded in run.started; an exact replay refuses a log of any other. */
 export const EVENT_FORMAT_VERSION = 1;
@@ -18,8 +18,8 @@ interface EventKindInfo {
 }
 
 /**
- * Every event kind, in the order of schemas/event.schema.json, whose variants define each kind's
- * `data`; `satisfies` makes a kind missing here or unknown there a compile error.
+ * Every event kind, in the order of schemas/event.schema.json, whose variant of EventLine defines
+ * each kind's `data`; `satisfies` makes a kind missing here or unknown there a compile error.
  */
 export const EVENT_KINDS = {
   'run.started': { input: false, doc: 'The run began: what ran, under which kernel and event format, with which seed, input, options and backend; always line 0.' },
@@ -59,7 +59,7 @@ export const EVENT_KINDS = {
   'output.malformed': { input: false, doc: 'A model reply did not match the schema it had to follow.' },
   'overlay.committed': { input: false, doc: 'A task\'s copy-on-write overlay was committed onto its base as one journalled effect.' },
   'overlay.discarded': { input: false, doc: 'A task\'s copy-on-write overlay was dropped.' },
-} as const satisfies Record<SchemaEventKind, EventKindInfo>;
+} as const satisfies Record<EventLine['kind'], EventKindInfo>;
 
 export type EventKind = keyof typeof EVENT_KINDS;
 

@@ -71,9 +71,36 @@ function canonicalObject(object: Record<string, unknown>): string {
   return out === '' ? '{}' : out + '}';
 }
 
+/**
+ * True when JSON.stringify already writes the value canonically: every object's keys in sorted
+ * order and none integer-like (JavaScript puts those first, whatever their order), every number
+ * finite. Values the kernel builds for events are mostly like this, and checking is cheaper than
+ * serialising key by key.
+ */
+function stringifiesCanonically(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > 64) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!stringifiesCanonically(item, depth + 1)) return false;
+    return true;
+  }
+  let previous = '';
+  let first = true;
+  for (const key in value) {
+    const c = key.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || (!first && !(previous < key))) return false;
+    if (!stringifiesCanonically((value as Record<string, unknown>)[key], depth + 1)) return false;
+    previous = key;
+    first = false;
+  }
+  return true;
+}
+
 /** The RFC 8785 canonical JSON text of a JSON value. */
 export function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return scalar(value);
+  if (stringifiesCanonically(value, 0)) return JSON.stringify(value);
   if (Array.isArray(value)) return canonicalArray(value);
   return canonicalObject(value as Record<string, unknown>);
 }

@@ -3,9 +3,7 @@
 /**
  * One line of events.jsonl: an event in RFC 8785 canonical JSON (keys sorted: data, h, kind, pid, seq; data and pid absent, never null, where a kind has none), chained by `h`. Events carry virtual paths and recorded values only: no host path, environment value or host timestamp.
  */
-export type EventLine = {
-  kind: EventKind;
-} & (
+export type EventLine =
   | RunStartedEvent
   | RunFinishedEvent
   | ProcSpawnedEvent
@@ -42,158 +40,52 @@ export type EventLine = {
   | RetryScheduledEvent
   | OutputMalformedEvent
   | OverlayCommittedEvent
-  | OverlayDiscardedEvent
-);
-/**
- * Every event kind: the `kind` of one variant of EventLine each.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "eventKind".
- */
-export type EventKind =
-  | "run.started"
-  | "run.finished"
-  | "proc.spawned"
-  | "proc.restarted"
-  | "proc.exited"
-  | "proc.signalled"
-  | "msg.sent"
-  | "msg.received"
-  | "msg.dead"
-  | "topic.subscribed"
-  | "topic.published"
-  | "effect.requested"
-  | "effect.cancelled"
-  | "effect.completed"
-  | "timer.fired"
-  | "signal.external"
-  | "effect.discarded"
-  | "lease.granted"
-  | "lease.queued"
-  | "lease.renewed"
-  | "lease.released"
-  | "lease.expired"
-  | "lease.refused"
-  | "cap.denied"
-  | "budget.exhausted"
-  | "task.opened"
-  | "task.produced"
-  | "task.verified"
-  | "task.rejected"
-  | "task.failed"
-  | "artifact.recorded"
-  | "checkpoint.saved"
-  | "supervisor.escalated"
-  | "retry.scheduled"
-  | "output.malformed"
-  | "overlay.committed"
-  | "overlay.discarded";
-/**
- * The line number in the log, from 0.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "sequence".
- */
-export type Seq = number;
-/**
- * sha256 (hex) of the previous line's h (64 zeros before line 0) followed by this event's canonical JSON without h.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "chainHash".
- */
-export type ChainHash = string;
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "sha256".
- */
-export type Sha256 = string;
+  | OverlayDiscardedEvent;
 /**
  * Any JSON value.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "jsonValue".
  */
 export type JsonValue = string | number | boolean | null | unknown[] | {};
 /**
+ * sha256 (hex) of the previous line's h (64 zeros before line 0) followed by this event's canonical JSON without h.
+ */
+export type ChainHash = string;
+export type ExitStatus = "ok" | "failed" | "killed" | "cancelled" | "unverified";
+/**
+ * The line number in the log, from 0.
+ */
+export type Seq = number;
+/**
  * A stable process name: `main`, `writer#3`, `main/branch1#2`.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "processName".
  */
 export type ProcessName = string;
 /**
  * Grows by one on every restart of a process.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "incarnation".
  */
 export type Incarnation = number;
 /**
+ * A budget limit, or null for none.
+ */
+export type Limit = number | null;
+export type SignalOp = "kill" | "pause" | "resume" | "cancel";
+/**
  * An effect numbered per process: `writer#1/e3`.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "effectId".
  */
 export type EffectId = string;
 /**
- * An id given by sequence (message, task, artifact).
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "recordId".
- */
-export type RecordId = number;
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "exitStatus".
- */
-export type ExitStatus = "ok" | "failed" | "killed" | "cancelled" | "unverified";
-/**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "signalOp".
- */
-export type SignalOp = "kill" | "pause" | "resume" | "cancel";
-/**
  * The name of a lease resource.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "resource".
  */
 export type LeaseResource = string;
 /**
  * Grows on every grant of the resource.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "fencingToken".
  */
 export type FencingToken = number;
 /**
- * Milliseconds of virtual time; -1 for none.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "duration".
+ * An id given by sequence (message, task, artifact).
  */
-export type Duration = number;
-/**
- * A budget limit, or null for none.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "limit".
- */
-export type Limit = number | null;
+export type RecordId = number;
 
 /**
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "workflowId".
- */
-export interface WorkflowId {
-  name: string;
-  version: string;
-}
-/**
  * The run began: what ran, under which kernel and event format, with which seed, input, options and backend; always line 0.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "runStarted".
  */
 export interface RunStartedEvent {
   data: RunStartedData;
@@ -229,6 +121,10 @@ export interface RunStartedData {
    */
   backend: BackendInfo | null;
 }
+export interface WorkflowId {
+  name: string;
+  version: string;
+}
 export interface RunOptions {
   /**
    * How the scheduler picks the next ready process.
@@ -251,9 +147,6 @@ export interface BackendInfo {
 }
 /**
  * The run ended with main's exit status; always the last line.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "runFinished".
  */
 export interface RunFinishedEvent {
   data: RunFinishedData;
@@ -268,9 +161,6 @@ export interface RunFinishedData {
 }
 /**
  * A process was created with its spec, parent, input, budget and capabilities.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "procSpawned".
  */
 export interface ProcSpawnedEvent {
   data: ProcSpawnedData;
@@ -311,9 +201,6 @@ export interface Budget {
 }
 /**
  * A process was restarted under its name with a new incarnation, a fresh context and its last checkpoint.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "procRestarted".
  */
 export interface ProcRestartedEvent {
   data: ProcRestartedData;
@@ -339,9 +226,6 @@ export interface ProcRestartedData {
 }
 /**
  * An incarnation of a process ended with an exit status.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "procExited".
  */
 export interface ProcExitedEvent {
   data: ProcExitedData;
@@ -358,9 +242,6 @@ export interface ProcExitedData {
 }
 /**
  * A signal reached its target process.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "procSignalled".
  */
 export interface ProcSignalledEvent {
   data: ProcSignalledData;
@@ -381,9 +262,6 @@ export interface ProcSignalledData {
 }
 /**
  * A message was put in the receiver's mailbox.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "msgSent".
  */
 export interface MsgSentEvent {
   data: MsgSentData;
@@ -405,9 +283,6 @@ export interface MsgSentData {
 }
 /**
  * A process took a message from its mailbox.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "msgReceived".
  */
 export interface MsgReceivedEvent {
   data: MsgReceivedData;
@@ -428,9 +303,6 @@ export interface MsgReceivedData {
 }
 /**
  * A message was addressed to a process that has exited for good and became a dead letter.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "msgDead".
  */
 export interface MsgDeadEvent {
   data: MsgDeadData;
@@ -452,9 +324,6 @@ export interface MsgDeadData {
 }
 /**
  * A process subscribed to a topic.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "topicSubscribed".
  */
 export interface TopicSubscribedEvent {
   data: TopicSubscribedData;
@@ -468,9 +337,6 @@ export interface TopicSubscribedData {
 }
 /**
  * A value was published on a topic and delivered to its subscribers in subscription order.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "topicPublished".
  */
 export interface TopicPublishedEvent {
   data: TopicPublishedData;
@@ -493,9 +359,6 @@ export interface TopicPublishedData {
 }
 /**
  * A process asked the host to perform an effect.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "effectRequested".
  */
 export interface EffectRequestedEvent {
   data: EffectRequestedData;
@@ -516,9 +379,6 @@ export interface EffectRequestedData {
 }
 /**
  * An in-flight effect was cancelled; a completion that still arrives is discarded.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "effectCancelled".
  */
 export interface EffectCancelledEvent {
   data: EffectCancelledData;
@@ -532,9 +392,6 @@ export interface EffectCancelledData {
 }
 /**
  * The host admitted the result of an effect.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "effectCompleted".
  */
 export interface EffectCompletedEvent {
   data: EffectCompletedData;
@@ -561,9 +418,6 @@ export interface EffectError {
 }
 /**
  * The host admitted the firing of a timer effect.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "timerFired".
  */
 export interface TimerFiredEvent {
   data: TimerFiredData;
@@ -577,9 +431,6 @@ export interface TimerFiredData {
 }
 /**
  * The host admitted a signal from outside the run.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "signalExternal".
  */
 export interface SignalExternalEvent {
   data: SignalExternalData;
@@ -593,9 +444,6 @@ export interface SignalExternalData {
 }
 /**
  * A completion was recorded but not applied, because its effect was cancelled, its process exited, or it was stale.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "effectDiscarded".
  */
 export interface EffectDiscardedEvent {
   data: EffectDiscardedData;
@@ -610,9 +458,6 @@ export interface EffectDiscardedData {
 }
 /**
  * A process was granted a lease with a new fencing token.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "leaseGranted".
  */
 export interface LeaseGrantedEvent {
   data: LeaseGrantedData;
@@ -631,9 +476,6 @@ export interface LeaseGrantedData {
 }
 /**
  * A process waits for a lease held by another.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "leaseQueued".
  */
 export interface LeaseQueuedEvent {
   data: LeaseQueuedData;
@@ -651,9 +493,6 @@ export interface LeaseQueuedData {
 }
 /**
  * A holder renewed its lease.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "leaseRenewed".
  */
 export interface LeaseRenewedEvent {
   data: LeaseRenewedData;
@@ -672,9 +511,6 @@ export interface LeaseRenewedData {
 }
 /**
  * A holder released its lease.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "leaseReleased".
  */
 export interface LeaseReleasedEvent {
   data: LeaseReleasedData;
@@ -689,9 +525,6 @@ export interface LeaseReleasedData {
 }
 /**
  * A lease's time to live ran out.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "leaseExpired".
  */
 export interface LeaseExpiredEvent {
   data: LeaseExpiredData;
@@ -709,9 +542,6 @@ export interface LeaseExpiredData {
 }
 /**
  * An operation carrying a stale fencing token was refused.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "leaseRefused".
  */
 export interface LeaseRefusedEvent {
   data: LeaseRefusedData;
@@ -730,9 +560,6 @@ export interface LeaseRefusedData {
 }
 /**
  * An operation was refused for lack of a capability; the process gets an error result.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "capDenied".
  */
 export interface CapDeniedEvent {
   data: CapDeniedData;
@@ -750,9 +577,6 @@ export interface CapDeniedData {
 }
 /**
  * A process used up one of its budget limits.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "budgetExhausted".
  */
 export interface BudgetExhaustedEvent {
   data: BudgetExhaustedData;
@@ -766,9 +590,6 @@ export interface BudgetExhaustedData {
 }
 /**
  * A task was opened for an owner agent.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "taskOpened".
  */
 export interface TaskOpenedEvent {
   data: TaskOpenedData;
@@ -797,9 +618,6 @@ export interface TaskOpenedData {
 }
 /**
  * A task's owner produced its artifacts.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "taskProduced".
  */
 export interface TaskProducedEvent {
   data: TaskProducedData;
@@ -820,9 +638,6 @@ export interface TaskProducedData {
 }
 /**
  * A verifier passed a task.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "taskVerified".
  */
 export interface TaskVerifiedEvent {
   data: TaskVerifiedData;
@@ -841,9 +656,6 @@ export interface TaskVerifiedData {
 }
 /**
  * A verifier rejected a task.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "taskRejected".
  */
 export interface TaskRejectedEvent {
   data: TaskRejectedData;
@@ -862,9 +674,6 @@ export interface TaskRejectedData {
 }
 /**
  * A task can no longer be completed.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "taskFailed".
  */
 export interface TaskFailedEvent {
   data: TaskFailedData;
@@ -879,9 +688,6 @@ export interface TaskFailedData {
 }
 /**
  * An artifact record was created for a content-addressed blob.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "artifactRecorded".
  */
 export interface ArtifactRecordedEvent {
   data: ArtifactRecordedData;
@@ -921,9 +727,6 @@ export interface ArtifactRecordedData {
 }
 /**
  * A process saved a checkpoint as an artifact.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "checkpointSaved".
  */
 export interface CheckpointSavedEvent {
   data: CheckpointSavedData;
@@ -941,9 +744,6 @@ export interface CheckpointSavedData {
 }
 /**
  * A supervisor exceeded its restart intensity and escalated to its parent.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "supervisorEscalated".
  */
 export interface SupervisorEscalatedEvent {
   data: SupervisorEscalatedData;
@@ -968,9 +768,6 @@ export interface SupervisorEscalatedData {
 }
 /**
  * A retry policy scheduled another attempt after a backoff timer.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "retryScheduled".
  */
 export interface RetryScheduledEvent {
   data: RetryScheduledData;
@@ -992,9 +789,6 @@ export interface RetryScheduledData {
 }
 /**
  * A model reply did not match the schema it had to follow.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "outputMalformed".
  */
 export interface OutputMalformedEvent {
   data: OutputMalformedData;
@@ -1009,9 +803,6 @@ export interface OutputMalformedData {
 }
 /**
  * A task's copy-on-write overlay was committed onto its base as one journalled effect.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "overlayCommitted".
  */
 export interface OverlayCommittedEvent {
   data: OverlayCommittedData;
@@ -1036,9 +827,6 @@ export interface OverlayCommittedData {
 }
 /**
  * A task's copy-on-write overlay was dropped.
- *
- * This interface was referenced by `undefined`'s JSON-Schema
- * via the `definition` "overlayDiscarded".
  */
 export interface OverlayDiscardedEvent {
   data: OverlayDiscardedData;

@@ -3,7 +3,7 @@
 // reads and writes go to. Each kind of effect takes a fixed virtual time.
 import type { Completion } from '../vm/kernel.js';
 import type { EffectOp, EffectRequest } from '../vm/effects.js';
-import type { JsonValue } from '../vm/json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { FakeAnswer, FakeEffects, HostView } from './simulated-host.js';
 
 export interface FakeEffectOptions {

@@ -9,7 +9,7 @@ import { HashChain } from '../replay/chain.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import { Kernel, type Completion, type KernelInput, type KernelOptions, type StepOutput } from '../vm/kernel.js';
 import type { EffectRequest } from '../vm/effects.js';
-import type { JsonValue } from '../vm/json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { Blob } from '../vm/artifacts.js';
 
 /** How a fake answers one effect: after a virtual delay, or never (the effect hangs). */

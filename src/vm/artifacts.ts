@@ -1,7 +1,7 @@
 // Artifact records over content-addressed blobs. A record keeps its kind, its producer's name
 // and incarnation, the artifacts it was made from and the verdicts given on it; the bytes live in
 // a blob named by their sha256, so two artifacts with equal bytes stay two records over one blob.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { canonicalJson, sha256Hex } from '../bytecode/hash.js';
 
 export interface Verdict {

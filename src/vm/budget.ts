@@ -1,7 +1,7 @@
 // Budgets (turns, tokens, time): a child's is carved out of its parent's remainder and held in
 // reserve while the child lives, so spawning never multiplies spend (DESIGN.md section 6).
 import type { BudgetEntry } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 
 /** Limits or amounts; Infinity is unlimited (main). time is in milliseconds of virtual time. */
 export interface Budget {

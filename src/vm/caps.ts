@@ -1,7 +1,7 @@
 // Capability sets and their order (DESIGN.md section 6): what a process may do, how a child's
 // set is cut from its parent's so that it never exceeds it, and how a request is checked.
 import type { AgentEntry } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 
 /** A capability set; 'all' is the top of a field's order (what main holds). */
 export interface Caps {

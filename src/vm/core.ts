@@ -2,9 +2,10 @@
 // issuing and settling effects, timers on the virtual clock, and waking blocked processes.
 // Nothing here does I/O: effects leave as data in the step's output and come back as inputs.
 import type { Bytecode, Code } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { EventKind, KernelEvent } from '../bytecode/events.js';
 import { ArtifactStore, type Blob } from './artifacts.js';
+import { capsJson, declaredCaps, grantCaps, type Caps } from './caps.js';
 import { EffectTable, type Completion, type EffectOp, type EffectRequest, type TimerPurpose } from './effects.js';
 import { LeaseTable } from './leases.js';
 import type { FinalExit, Process } from './process.js';
@@ -64,6 +65,9 @@ export class KernelCore {
   readonly overlayBases = new Map<string, Map<string, number>>();
   /** What to do when a verifier (or a rejected task's new attempt) ends for good, by its name. */
   readonly verifyWaits = new Map<string, (exit: FinalExit | null) => void>();
+  /** Capability sets are immutable: each (parent set, agent spec) pair is granted once and shared. */
+  private readonly granted = new WeakMap<Caps, Map<number, Caps>>();
+  private readonly capsTexts = new WeakMap<Caps, JsonValue>();
   /** The TTL timer of each granted lease, by resource. */
   readonly leaseTimers = new Map<string, string>();
   /** The time-budget timer of each agent name (it spans incarnations). */
@@ -167,6 +171,12 @@ export class KernelCore {
 
   block(p: Process, wait: NonNullable<Process['wait']>): void {
     p.wait = wait;
+    // A paused process can block again without running (a retry's backoff begins as an input
+    // is applied): it stays paused, and resumes to blocked.
+    if (p.state === 'paused') {
+      p.pausedFrom = 'blocked';
+      return;
+    }
     p.state = 'blocked';
   }
 
@@ -176,6 +186,33 @@ export class KernelCore {
       if (at === ancestor) return true;
     }
     return false;
+  }
+
+  /** The capabilities a child of agent spec `agent` gets under a parent holding `parent`. */
+  childCaps(parent: Caps, agent: number): Caps {
+    let byAgent = this.granted.get(parent);
+    if (byAgent === undefined) {
+      byAgent = new Map();
+      this.granted.set(parent, byAgent);
+    }
+    let caps = byAgent.get(agent);
+    if (caps === undefined) {
+      const entry = this.code.agents[agent];
+      if (entry === undefined) throw new Error(`kernel invariant: no agent ${agent}`);
+      caps = grantCaps(parent, declaredCaps(entry));
+      byAgent.set(agent, caps);
+    }
+    return caps;
+  }
+
+  /** A capability set as recorded in events. */
+  capsJson(caps: Caps): JsonValue {
+    let json = this.capsTexts.get(caps);
+    if (json === undefined) {
+      json = capsJson(caps);
+      this.capsTexts.set(caps, json);
+    }
+    return json;
   }
 
   constant(index: number): JsonValue {

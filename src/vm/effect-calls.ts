@@ -2,7 +2,7 @@
 // sleep. Each issues one effect and blocks until its completion is admitted; failures are
 // retried under the agent's or task's retry policy, with the backoff as a timer.
 import type { Instruction } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { canonicalJson, sha256Hex as sha256 } from '../bytecode/hash.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
@@ -28,12 +28,16 @@ export function awaitEffect(k: KernelCore, p: Process, op: Parameters<KernelCore
   return id;
 }
 
-/** Retries after the policy's backoff when it covers this failure; false when it does not. */
-export function retryLater(k: KernelCore, p: Process, kind: FailureKind, again: () => void): boolean {
+/**
+ * Retries after the policy's backoff when it covers this failure; false when it does not.
+ * `retries` counts the retries used so far: one operation's (each ask or exec gets its own
+ * attempts), or by default the process name's.
+ */
+export function retryLater(k: KernelCore, p: Process, kind: FailureKind, again: () => void, retries: Map<string, number> = p.retries): boolean {
   const policy = retryPolicyFor(k.code, p.agent, p.task >= 0 ? (k.tasks.get(p.task)?.task ?? -1) : -1);
-  const used = p.retries.get(kind) ?? 0;
+  const used = retries.get(kind) ?? 0;
   if (!mayRetry(policy, kind, used)) return false;
-  p.retries.set(kind, used + 1);
+  retries.set(kind, used + 1);
   const backoff = retryDelay(policy, used + 1);
   k.emit('retry.scheduled', p.name, { attempt: used + 2, backoff, on: kind });
   const incarnation = p.incarnation;
@@ -94,6 +98,7 @@ export function ask(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome
   const prompt = k.constant(ins[1] as number) as string;
   const artifact = ins[2] as number;
   const schemaIndex = artifact >= 0 ? (k.code.artifacts[artifact]?.schema ?? -1) : -1;
+  const retries = new Map<string, number>();
   const attemptAsk = (attempt: number, feedback: string | null): void => {
     const remaining = p.budget.remaining;
     if (remaining.turns < 1 || remaining.tokens <= 0) {
@@ -102,7 +107,7 @@ export function ask(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome
     }
     const id = awaitEffect(k, p, 'model', modelRequest(k, p, prompt, schemaIndex, input, attempt, feedback), (c) => {
       if (!c.ok) {
-        if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => attemptAsk(attempt + 1, null))) return;
+        if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => attemptAsk(attempt + 1, null), retries)) return;
         fail(k, p, { kind: 'model-failed', error: { kind: c.error.kind, message: c.error.message } });
         return;
       }
@@ -114,7 +119,7 @@ export function ask(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome
         return;
       }
       k.emit('output.malformed', p.name, { effect: id, error: problem ?? 'malformed' });
-      if (retryLater(k, p, 'malformed_output', () => attemptAsk(attempt + 1, problem ?? null))) return;
+      if (retryLater(k, p, 'malformed_output', () => attemptAsk(attempt + 1, problem ?? null), retries)) return;
       fail(k, p, { error: problem ?? 'malformed', kind: 'malformed-output' });
     });
   };
@@ -134,6 +139,7 @@ export function runTool(k: KernelCore, p: Process, toolIndex: number, args: { re
   const request: { [key: string]: JsonValue } = { argv: call.argv, cwd: call.cwd, env: tool.env, tool: tool.name };
   if (tool.timeout !== undefined) request['timeout'] = tool.timeout;
   if (tool.outputCap !== undefined) request['outputCap'] = tool.outputCap;
+  const retries = new Map<string, number>();
   const attempt = (): void => {
     awaitEffect(k, p, 'tool', request, (c) => {
       if (c.ok) {
@@ -141,7 +147,7 @@ export function runTool(k: KernelCore, p: Process, toolIndex: number, args: { re
         return;
       }
       const kind: FailureKind = c.error.kind === 'timeout' ? 'timeout' : 'tool_failure';
-      if (retryLater(k, p, kind, attempt)) return;
+      if (retryLater(k, p, kind, attempt, retries)) return;
       then({ error: { kind: c.error.kind, message: c.error.message }, exit_code: -1 });
     });
   };

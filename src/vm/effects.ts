@@ -2,7 +2,7 @@
 // Ids are numbered per process name (`writer#3/e7`), so an extra effect in one process never
 // shifts another's ids. A completion for an id that is no longer in flight (cancelled, or its
 // process gone) is recorded by the kernel and then discarded, the same way on every run.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 
 export type EffectOp = 'model' | 'tool' | 'read' | 'write' | 'timer' | 'commit';
 

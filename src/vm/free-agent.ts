@@ -5,7 +5,7 @@
 import type { KernelCore } from './core.js';
 import { awaitEffect, chargeModelCall, retryLater } from './effect-calls.js';
 import { exhaustBudget, exitProcess } from './lifecycle.js';
-import { isObject, type JsonValue } from './json.js';
+import { isObject, type JsonValue } from '../bytecode/json.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
 

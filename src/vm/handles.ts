@@ -1,5 +1,5 @@
 // Values that name kernel objects inside a program: a process handle is `{"pid": NAME}`.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 
 export function handle(name: string): JsonValue {
   return { pid: name };

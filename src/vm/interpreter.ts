@@ -1,6 +1,6 @@
 // Runs one process for one scheduler step: plain instructions inline, syscalls through their
 // handlers, until the process blocks, exits, or uses up its quantum of instructions.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { Op } from '../bytecode/opcodes.js';
 import { jsonEqual, lessThan, truthy } from '../bytecode/values.js';
 import type { KernelCore } from './core.js';

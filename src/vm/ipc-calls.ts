@@ -2,7 +2,7 @@
 // subscribe over topics. Delivery is exactly once; a message to a name that has ended for good
 // becomes a dead letter.
 import type { Instruction } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { handleName } from './handles.js';

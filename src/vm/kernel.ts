@@ -8,7 +8,7 @@ import type { SignalOp } from '../bytecode/opcodes.js';
 import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type StepOutput } from './core.js';
 import type { Completion, InFlight } from './effects.js';
 import { runProcess } from './interpreter.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import type { FinalExit, Process } from './process.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
@@ -38,6 +38,7 @@ export function effectOwner(effect: string): string {
 export class Kernel {
   private readonly k: KernelCore;
   private outcome: FinalExit | null = null;
+  private stepped: string | null = null;
 
   private constructor(request: StartRequest) {
     const options = { ...DEFAULT_OPTIONS, ...request.options };
@@ -96,11 +97,18 @@ export class Kernel {
     return this.k;
   }
 
+  /** The process the latest transition stepped: null after an admission or a step that found none ready. */
+  get lastStepped(): string | null {
+    return this.stepped;
+  }
+
   /** Runs the next ready process for one quantum. */
   step(): StepOutput {
     const { k } = this;
+    this.stepped = null;
     if (k.finished) return k.drain();
     const name = k.scheduler.next();
+    this.stepped = name ?? null;
     const p = name === undefined ? undefined : k.processes.get(name);
     if (p !== undefined && p.state === 'ready') runProcess(k, p);
     this.detectDeadlock();
@@ -110,6 +118,7 @@ export class Kernel {
   /** Records an input at the next sequence number and applies it. */
   admit(input: KernelInput): StepOutput {
     const { k } = this;
+    this.stepped = null;
     switch (input.kind) {
       case 'effect.completed': {
         const { completion } = input;

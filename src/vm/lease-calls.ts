@@ -1,7 +1,7 @@
 // The lease syscalls: acquire (FIFO waiters, optional timeout), renew, release, and the TTL
 // timers that expire a grant. A lease value names its resource, holder and fencing token; a
 // write that carries a token which is no longer current is refused.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { KernelCore } from './core.js';
 import type { LeaseGrant } from './leases.js';
 import type { Process } from './process.js';

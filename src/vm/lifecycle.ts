@@ -10,9 +10,9 @@
 // supervisor gives up: the child's exit becomes final and the supervising process fails.
 // Exits caused by a kill or cancel signal are final: whoever signalled meant it.
 import type { SupervisorEntry } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { BudgetAccount, budgetJson, carveBudget, UNLIMITED } from './budget.js';
-import { ALL_CAPS, capsJson, declaredCaps, grantCaps } from './caps.js';
+import { ALL_CAPS } from './caps.js';
 import type { KernelCore } from './core.js';
 import { Mailbox } from './mailbox.js';
 import type { ExitStatus, FinalExit, Frame, Process, ProcessKind } from './process.js';
@@ -43,7 +43,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   k.spawned.set(spec.spec, count);
   const name = parent === null ? 'main' : `${spec.spec}#${count}`;
   const entry = spec.kind === 'agent' ? k.code.agents[spec.agent] : undefined;
-  const caps = parent === null ? ALL_CAPS : entry !== undefined ? grantCaps(parent.caps, declaredCaps(entry)) : parent.caps;
+  const caps = parent === null ? ALL_CAPS : entry !== undefined ? k.childCaps(parent.caps, spec.agent) : parent.caps;
   const mounts: readonly Mount[] = parent === null ? ROOT_MOUNTS : entry !== undefined ? (entry.mounts as Mount[]) : parent.mounts;
   let budget: BudgetAccount;
   let deadline = Infinity;
@@ -98,7 +98,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   if (entry !== undefined) k.latestOf.set(spec.agent, name);
   const data: { [key: string]: JsonValue } = {
     budget: parent === null || entry === undefined ? null : budgetJson(budget.limit),
-    caps: capsJson(caps),
+    caps: k.capsJson(caps),
     incarnation: 1,
     input: spec.input,
     kind: spec.kind,
@@ -147,7 +147,8 @@ function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonVal
   }
   p.wait = null;
   p.state = 'ready';
-  k.overlayBases.set(p.name, new Map(overlays(p).map((m) => [m.path, k.mountVersions.get(m.over as string) ?? 0])));
+  const own = overlays(p);
+  if (own.length > 0) k.overlayBases.set(p.name, new Map(own.map((m) => [m.path, k.mountVersions.get(m.over as string) ?? 0])));
   k.scheduler.add(p.name);
 }
 

@@ -1,6 +1,6 @@
 // One process's inbox: messages taken oldest first, overall or from one sender, each exactly once,
 // FIFO per sender→receiver pair (DESIGN.md section 6).
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 
 export interface Envelope {
   /** Run-wide message sequence: increasing. */

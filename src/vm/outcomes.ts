@@ -1,6 +1,6 @@
 // How a syscall ends a process when the program asked for something it may not or cannot do:
 // a denial is an event plus a failure of the process, never a crash of the kernel.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { KernelCore } from './core.js';
 import { exitProcess } from './lifecycle.js';
 import type { Process } from './process.js';

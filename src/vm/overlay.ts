@@ -1,7 +1,7 @@
 // Per-task copy-on-write overlays. A process that ends well commits each overlay over its base
 // mount as one effect, a compare-and-swap on the base's version taken when the overlay began; a
 // conflict or a failed commit fails the process instead (which discards them, as any failure does).
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { KernelCore } from './core.js';
 import { awaitEffect } from './effect-calls.js';
 import { exitProcess, overlays } from './lifecycle.js';

@@ -1,7 +1,7 @@
 // The process syscalls: spawn, call, await, signal, parallel, exit and fail, and the two
 // instructions that name processes (PARENT, AGENT_REF).
 import type { Instruction } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { SIGNAL_OPS, type SignalOp } from '../bytecode/opcodes.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';

@@ -1,6 +1,6 @@
 // A process record: one stable name, the incarnation running under it now, and everything the
 // kernel keeps about it between steps (frame, wait, inbox, leases, budget, supervision).
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import type { BudgetAccount } from './budget.js';
 import type { Caps } from './caps.js';
 import type { Mailbox } from './mailbox.js';

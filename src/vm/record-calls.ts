@@ -2,7 +2,7 @@
 // state, itself an artifact) and verify (a task's verification gate, judged by a tool or by an
 // agent outside the producer's lineage, with rejected work retried when the task's policy says so).
 import type { Instruction } from '../bytecode/format.js';
-import { isObject, type JsonValue } from './json.js';
+import { isObject, type JsonValue } from '../bytecode/json.js';
 import { artifactRef } from './artifacts.js';
 import type { KernelCore } from './core.js';
 import { runTool } from './effect-calls.js';
@@ -100,8 +100,9 @@ export function verify(k: KernelCore, p: Process, ins: Instruction): SyscallOutc
     judge(k, p, taskIndex, record, judged, (verdict, by) => {
       settleVerdict(k, p, record, verdict, by);
       if (!passed(verdict) && record !== undefined && retryRejected(k, p, record, verdict, retries, (next, output) => attemptVerify(next, output, retries + 1))) return;
-      const pushed: JsonValue = isObject(verdict) ? { ...verdict, value: judged } : { passed: false, value: judged };
-      k.resume(p, pushed);
+      // After a `rejected` retry the program's value is not what was judged last, so the verdict
+      // carries the output it judged; otherwise it is the verifier's verdict exactly.
+      k.resume(p, retries > 0 && isObject(verdict) ? { ...verdict, value: judged } : verdict);
     });
   const blocked = attemptVerify(k.tasks.latest(taskIndex, p.name), value, 0);
   return blocked || p.state !== 'running' ? 'stop' : 'continue';

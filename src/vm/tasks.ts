@@ -1,7 +1,7 @@
 // The task table: one record per assignment of a task to an owner process. A record moves
 // open → produced → verified | rejected, or to failed; it counts as complete only once its
 // required verification has passed, and the verifier is never of the producer's lineage.
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 
 export type TaskState = 'open' | 'produced' | 'verified' | 'rejected' | 'failed';
 

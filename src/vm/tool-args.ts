@@ -3,7 +3,7 @@
 // mount when it names one), a listed enum value, a safe integer, or text not starting with `-`.
 // Paths stay virtual (`{"path": …}`); the host maps them to real files and checks them again.
 import type { ToolEntry } from '../bytecode/format.js';
-import type { JsonValue } from './json.js';
+import type { JsonValue } from '../bytecode/json.js';
 import { resolvePath, type Mount } from './vfs.js';
 
 export type ArgvItem = string | { readonly path: string };
