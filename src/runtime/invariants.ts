@@ -1,16 +1,12 @@
 // Invariants every run keeps, checked after each kernel transition by the seed sweep
 // (test/vm/seed-sweep.test.ts, scripts/sweep.mjs) and by tests. The checker reads a step's output
 // and read-only views of the kernel, and throws an InvariantViolation naming the broken invariant
-// and the seq it broke at. Below it sits the sweep's harness: scripted fakes read from a
-// workflow's header, and one seed run twice under the checker.
-import type { Bytecode, VerifyEntry } from '../bytecode/format.js';
+// and the seq it broke at.
+import type { VerifyEntry } from '../bytecode/format.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import type { EffectRequest } from '../vm/effects.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { LeaseGrant } from '../vm/leases.js';
-import type { SchedulingPolicy } from '../vm/scheduler.js';
-import { fakeEffects } from './fake-effects.js';
-import { runSimulated, type FakeEffects } from './simulated-host.js';
 
 export class InvariantViolation extends Error {
   constructor(
@@ -86,6 +82,8 @@ export class InvariantChecker {
   private readonly overspent = new Set<object>();
   /** Ready processes not yet stepped: steps since they became ready, and the most processes ready meanwhile. */
   private readonly waiting = new Map<string, { steps: number; peak: number }>();
+  /** Processes whose ready spell the current transition ended (paused, exited, restarted), though they may be ready again. */
+  private readonly unreadied = new Set<string>();
 
   constructor(private readonly code: CodeView) {}
 
@@ -121,8 +119,10 @@ export class InvariantChecker {
     }
   }
 
+  /** A check of the kernel's state (seq null) names the last event before it, to find the place in the log. */
   private fail(invariant: string, seq: number | null, detail: string): never {
-    throw new InvariantViolation(invariant, seq, detail);
+    const after = seq === null && this.nextSeq !== null && this.nextSeq > 0 ? ` (after seq ${this.nextSeq - 1})` : '';
+    throw new InvariantViolation(invariant, seq, detail + after);
   }
 
   private event(kernel: KernelView, event: KernelEvent): void {
@@ -136,6 +136,13 @@ export class InvariantChecker {
     switch (kind) {
       case 'proc.spawned':
         this.specOf.set(pid, data['spec'] as string);
+        break;
+      case 'proc.signalled':
+        if (data['op'] !== 'resume') this.unreadied.add(pid);
+        break;
+      case 'proc.exited':
+      case 'proc.restarted':
+        this.unreadied.add(pid);
         break;
       case 'msg.sent':
         this.send(seq, data['msg'] as number, pid, data['to'] as string);
@@ -302,6 +309,8 @@ export class InvariantChecker {
       this.waiting.delete(stepped);
       for (const wait of this.waiting.values()) wait.steps++;
     }
+    for (const name of this.unreadied) this.waiting.delete(name);
+    this.unreadied.clear();
     for (const name of this.waiting.keys()) if (!queued.has(name)) this.waiting.delete(name);
     for (const name of queued) {
       const wait = this.waiting.get(name);
@@ -317,104 +326,4 @@ export class InvariantChecker {
 
 function left(budget: ProcessView['budget'], field: 'turns' | 'tokens'): number {
   return budget.limit[field] - budget.used[field] - budget.delegated[field];
-}
-
-// ——— The seed sweep's harness ———
-
-/** Scripted model replies (by process name, else agent name) and tool results (by tool name), taken in turn per process; the last repeats. */
-export interface FakeScript {
-  readonly model?: { readonly [agentOrProcess: string]: readonly JsonValue[] };
-  readonly tool?: { readonly [tool: string]: readonly JsonValue[] };
-}
-
-/** A sweep workflow's header: `// fakes: {…}` (its scripted world) and `// expect: ["ok", …]` (main's possible final statuses). */
-export function readHeader(source: string): { fakes: FakeScript; expect: readonly string[] | null } {
-  const line = (key: string): JsonValue | undefined => {
-    const found = source.split('\n').find((l) => l.startsWith(`// ${key}: `));
-    return found === undefined ? undefined : (JSON.parse(found.slice(key.length + 5)) as JsonValue);
-  };
-  return { fakes: (line('fakes') ?? {}) as FakeScript, expect: (line('expect') ?? null) as string[] | null };
-}
-
-/** FNV-1a: a small, stable hash for per-effect latency jitter. */
-function jitter(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % 4;
-}
-
-/**
- * Fakes that answer from a script, a fresh copy per run. A scripted "never" leaves the effect
- * hanging. Each answer takes its kind's latency plus 0–3 ms drawn from the seed and the effect id,
- * so seeds also differ in arrival order.
- */
-export function scriptedEffects(script: FakeScript, seed: string): FakeEffects {
-  const taken = new Map<string, number>();
-  const next = (table: FakeScript['model'], keys: readonly string[], pid: string): JsonValue | undefined => {
-    for (const key of keys) {
-      const replies = table?.[key];
-      if (replies === undefined || replies.length === 0) continue;
-      const n = taken.get(`${pid}\u0000${key}`) ?? 0;
-      taken.set(`${pid}\u0000${key}`, n + 1);
-      return replies[Math.min(n, replies.length - 1)];
-    }
-    return undefined;
-  };
-  const scripted = (value: JsonValue | undefined, otherwise: JsonValue): JsonValue | 'never' => (value === 'never' ? 'never' : (value ?? otherwise));
-  const base = fakeEffects({
-    model: (r) => scripted(next(script.model, [r.pid, String(r.request['agent'])], r.pid), { finish: { output: null } }),
-    tool: (r) => scripted(next(script.tool, [String(r.request['tool'])], r.pid), { exit_code: 0, stderr: '', stdout: '' }),
-  });
-  return {
-    answer(request, host) {
-      const answer = base.answer(request, host);
-      return answer === 'never' ? answer : { after: answer.after + jitter(`${seed}/${request.effect}`), completion: answer.completion };
-    },
-  };
-}
-
-export interface SeedCase {
-  readonly bytecode: Bytecode;
-  readonly fakes: FakeScript;
-  readonly seed: string;
-  readonly policy: SchedulingPolicy;
-  readonly interleave: boolean;
-  /** Transitions after which a run counts as not finishing (default 100 000). */
-  readonly maxTransitions?: number;
-}
-
-export interface SeedOutcome {
-  readonly head: string;
-  readonly events: number;
-  readonly status: string | null;
-  /** The first invariant broken, a kernel error, or a second run that differed; null when all held. */
-  readonly violation: string | null;
-  readonly lines: readonly string[];
-}
-
-function runOnce(c: SeedCase, checker: InvariantChecker | null): SeedOutcome {
-  const run = runSimulated({
-    bytecode: c.bytecode,
-    seed: c.seed,
-    options: { policy: c.policy },
-    effects: scriptedEffects(c.fakes, c.seed),
-    interleave: c.interleave,
-    maxTransitions: c.maxTransitions ?? 100_000,
-    ...(checker === null ? { keepLines: false } : { observe: (kernel, output) => checker.observe(kernel, output) }),
-  });
-  if (!run.kernel.finished) throw new InvariantViolation('run-finishes', null, `not finished after ${run.transitions} transitions`);
-  checker?.end(run.kernel, run.lines);
-  return { head: run.head, events: run.events, status: run.kernel.result?.status ?? null, violation: null, lines: run.lines };
-}
-
-/** Runs one seed under the checker, then again, and compares the two logs' head hashes and lengths. */
-export function sweepSeed(c: SeedCase): SeedOutcome {
-  try {
-    const first = runOnce(c, new InvariantChecker(c.bytecode.code));
-    const second = runOnce(c, null);
-    if (second.head === first.head && second.events === first.events) return first;
-    return { ...first, violation: `replay-identical: the second run gave ${second.events} events with head ${second.head}, the first ${first.events} with head ${first.head}` };
-  } catch (error) {
-    return { head: '', events: 0, status: null, violation: error instanceof Error ? error.message : String(error), lines: [] };
-  }
 }

@@ -163,6 +163,7 @@ export function runSimulated(options: SimulatedRunOptions): SimulatedRun {
   const started = Kernel.start({ bytecode: options.bytecode, seed: options.seed, input: options.input ?? null, options: options.options ?? {} });
   const { kernel } = started;
   handle(started.output);
+  options.observe?.(kernel, started.output);
   for (const signal of options.signals ?? []) pending.push({ due: signal.at, order: order++, input: signal.input });
 
   const admit = (item: Pending): void => {

@@ -180,6 +180,17 @@ export class KernelCore {
     p.state = 'blocked';
   }
 
+  /**
+   * Who answers for the tasks a process assigns: the process itself, or for a parallel branch the
+   * process that ran the parallel statement, so a task called in one branch can be verified in
+   * another or after the join.
+   */
+  taskHolder(p: Process): string {
+    let at = p;
+    while (at.kind === 'branch' && at.parent !== null) at = this.process(at.parent);
+    return at.name;
+  }
+
   /** Is `name` the process `ancestor` or below it? */
   isDescendant(name: string, ancestor: string): boolean {
     for (let at = this.processes.get(name)?.parent ?? null; at !== null; at = this.processes.get(at)?.parent ?? null) {

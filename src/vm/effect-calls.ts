@@ -28,16 +28,20 @@ export function awaitEffect(k: KernelCore, p: Process, op: Parameters<KernelCore
   return id;
 }
 
+/** Tries used by one operation (an ask, a tool run, a free agent's run of malformed replies). */
+export interface RetryCounter {
+  used: number;
+}
+
 /**
- * Retries after the policy's backoff when it covers this failure; false when it does not.
- * `retries` counts the retries used so far: one operation's (each ask or exec gets its own
- * attempts), or by default the process name's.
+ * Retries after the policy's backoff when it covers this failure; false when it does not. The
+ * counter spans every failure kind, so an operation makes at most `attempts` tries in all.
  */
-export function retryLater(k: KernelCore, p: Process, kind: FailureKind, again: () => void, retries: Map<string, number> = p.retries): boolean {
+export function retryLater(k: KernelCore, p: Process, kind: FailureKind, again: () => void, counter: RetryCounter): boolean {
   const policy = retryPolicyFor(k.code, p.agent, p.task >= 0 ? (k.tasks.get(p.task)?.task ?? -1) : -1);
-  const used = retries.get(kind) ?? 0;
+  const used = counter.used;
   if (!mayRetry(policy, kind, used)) return false;
-  retries.set(kind, used + 1);
+  counter.used = used + 1;
   const backoff = retryDelay(policy, used + 1);
   k.emit('retry.scheduled', p.name, { attempt: used + 2, backoff, on: kind });
   const incarnation = p.incarnation;
@@ -98,7 +102,7 @@ export function ask(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome
   const prompt = k.constant(ins[1] as number) as string;
   const artifact = ins[2] as number;
   const schemaIndex = artifact >= 0 ? (k.code.artifacts[artifact]?.schema ?? -1) : -1;
-  const retries = new Map<string, number>();
+  const retries: RetryCounter = { used: 0 };
   const attemptAsk = (attempt: number, feedback: string | null): void => {
     const remaining = p.budget.remaining;
     if (remaining.turns < 1 || remaining.tokens <= 0) {
@@ -139,7 +143,7 @@ export function runTool(k: KernelCore, p: Process, toolIndex: number, args: { re
   const request: { [key: string]: JsonValue } = { argv: call.argv, cwd: call.cwd, env: tool.env, tool: tool.name };
   if (tool.timeout !== undefined) request['timeout'] = tool.timeout;
   if (tool.outputCap !== undefined) request['outputCap'] = tool.outputCap;
-  const retries = new Map<string, number>();
+  const retries: RetryCounter = { used: 0 };
   const attempt = (): void => {
     awaitEffect(k, p, 'tool', request, (c) => {
       if (c.ok) {

@@ -58,12 +58,13 @@ export function freeAgentStep(k: KernelCore, p: Process): void {
   const id = awaitEffect(k, p, 'model', context(k, p), (c) => {
     p.turns++;
     if (!c.ok) {
-      if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => k.makeReady(p))) return;
+      if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => k.makeReady(p), p.turnRetries)) return;
       exitProcess(k, p, 'failed', null, { error: { kind: c.error.kind, message: c.error.message }, kind: 'model-failed' });
       return;
     }
     if (!chargeModelCall(k, p, c.value)) return;
     const reply = readReply(c.value);
+    if (!('problem' in reply)) p.turnRetries.used = 0;
     if ('finish' in reply) {
       p.feedback = null;
       const finish = reply.finish as { [key: string]: JsonValue };
@@ -76,7 +77,7 @@ export function freeAgentStep(k: KernelCore, p: Process): void {
     }
     k.emit('output.malformed', p.name, { effect: id, error: reply.problem });
     p.feedback = reply.problem;
-    if (retryLater(k, p, 'malformed_output', () => k.makeReady(p))) return;
+    if (retryLater(k, p, 'malformed_output', () => k.makeReady(p), p.turnRetries)) return;
     exitProcess(k, p, 'failed', null, { error: reply.problem, kind: 'malformed-output' });
   });
 }

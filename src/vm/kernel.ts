@@ -179,11 +179,17 @@ export class Kernel {
     this.outcome = exit;
   }
 
-  /** Nothing can run and nothing is pending: every process waits on something that will never come. */
+  /**
+   * Nothing can run and nothing is pending: every process waits on something that will never
+   * come. A paused process waits for a resume from outside the run, so while one is paused the
+   * kernel stays idle instead and the host decides.
+   */
   private detectDeadlock(): void {
     const { k } = this;
     if (k.finished || k.scheduler.size > 0 || k.effects.size > 0) return;
-    const blocked = [...k.processes.values()].filter((p) => !p.final).map((p) => ({ pid: p.name, state: p.state, wait: p.wait?.kind ?? null }));
+    const alive = [...k.processes.values()].filter((p) => !p.final);
+    if (alive.some((p) => p.state === 'paused')) return;
+    const blocked = alive.map((p) => ({ pid: p.name, state: p.state, wait: p.wait?.kind ?? null }));
     exitProcess(k, k.process('main'), 'failed', null, { blocked, kind: 'deadlock' });
   }
 }

@@ -58,7 +58,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     budget = parent.budget;
     deadline = parent.deadline;
   }
-  const taskRecord = spec.task >= 0 && parent !== null ? k.tasks.open(spec.task, name, parent.name, spec.input) : undefined;
+  const taskRecord = spec.task >= 0 && parent !== null ? k.tasks.open(spec.task, name, k.taskHolder(parent), spec.input) : undefined;
   const p: Process = {
     name,
     kind: spec.kind,
@@ -87,7 +87,8 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     attached: [],
     turns: 0,
     feedback: null,
-    retries: new Map(),
+    crashRetries: 0,
+    turnRetries: { used: 0 },
     restartWindow: [],
     exit: null,
     final: false,
@@ -120,11 +121,15 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   return p;
 }
 
-/** A budget limit ran out: recorded, then the process fails. */
+/**
+ * A budget limit ran out: recorded, then the process fails for good. The budget spans every
+ * incarnation of the name, so a retry or restart would have nothing to run on (and a restart
+ * after the time budget's timer fired would run with no deadline at all).
+ */
 export function exhaustBudget(k: KernelCore, p: Process, limit: 'turns' | 'tokens' | 'time'): void {
   if (p.final || p.state === 'exited') return;
   k.emit('budget.exhausted', p.name, { limit });
-  exitProcess(k, p, 'failed', null, { kind: 'budget-exhausted', limit });
+  exitProcess(k, p, 'failed', null, { kind: 'budget-exhausted', limit }, { final: true });
 }
 
 function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonValue[]): void {
@@ -146,9 +151,14 @@ function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonVal
     p.frame = null;
   }
   p.wait = null;
-  p.state = 'ready';
   const own = overlays(p);
   if (own.length > 0) k.overlayBases.set(p.name, new Map(own.map((m) => [m.path, k.mountVersions.get(m.over as string) ?? 0])));
+  // A name paused while it waited out a retry backoff restarts paused: it runs once resumed.
+  if (p.state === 'paused') {
+    p.pausedFrom = 'ready';
+    return;
+  }
+  p.state = 'ready';
   k.scheduler.add(p.name);
 }
 
@@ -175,7 +185,8 @@ export interface ExitOptions {
  */
 export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, output: JsonValue, reason?: JsonValue, options: ExitOptions = {}): void {
   if (p.state === 'exited' && p.final) return;
-  if (p.state === 'restarting') {
+  // Its incarnation has already exited (and said so): only the name is left to end.
+  if (p.state === 'restarting' || (p.state === 'paused' && p.pausedFrom === 'restarting')) {
     endIncarnation(k, p);
     finalize(k, p, { status, output, ...(reason !== undefined ? { reason } : {}) });
     return;
@@ -183,7 +194,7 @@ export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, outpu
   if (p.state === 'exited') return;
   let finalStatus = status;
   if (status !== 'ok') for (const m of overlays(p)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
-  if (status === 'ok' && k.tasks.unverified(p.name, (t) => k.code.tasks[t]?.verify !== undefined).length > 0) finalStatus = 'unverified';
+  if (status === 'ok' && p.kind !== 'branch' && k.tasks.unverified(p.name, (t) => k.code.tasks[t]?.verify !== undefined).length > 0) finalStatus = 'unverified';
   endIncarnation(k, p);
   const data: { [key: string]: JsonValue } = { incarnation: p.incarnation, status: finalStatus };
   if (finalStatus === 'ok' || finalStatus === 'unverified') data['output'] = output;
@@ -207,6 +218,8 @@ function endIncarnation(k: KernelCore, p: Process): void {
   if (wait?.kind === 'acquire') k.leases.cancelWaiter(wait.resource, p.name);
   p.wait = null;
   for (const id of [...p.effects]) k.cancel(id, 'exited');
+  // Those effects included its period timers: a restarted supervisor counts its restarts afresh.
+  p.restartWindow.length = 0;
   releaseAllLeases(k, p);
   for (const topic of p.subscriptions) {
     const subscribers = k.topics.get(topic);
@@ -223,9 +236,9 @@ function endIncarnation(k: KernelCore, p: Process): void {
 /** A failed agent whose retry policy covers crashes restarts after its backoff. */
 function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit): boolean {
   const policy = retryPolicyFor(k.code, p.agent, taskOf(k, p));
-  const used = p.retries.get('crash') ?? 0;
+  const used = p.crashRetries;
   if (!mayRetry(policy, 'crash', used)) return false;
-  p.retries.set('crash', used + 1);
+  p.crashRetries = used + 1;
   const backoff = retryDelay(policy, used + 1);
   k.emit('retry.scheduled', p.name, { attempt: used + 2, backoff, on: 'crash' });
   p.exit = exit;
@@ -291,6 +304,9 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
   p.incarnation++;
   p.exit = null;
   p.attached.length = 0;
+  p.turnRetries.used = 0;
+  p.feedback = null;
+  p.turns = 0;
   const data: { [key: string]: JsonValue } = { cause, incarnation: p.incarnation };
   if (attempt !== undefined) data['attempt'] = attempt;
   if (p.checkpoint !== null) data['checkpoint'] = p.checkpoint.artifact;

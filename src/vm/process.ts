@@ -79,8 +79,10 @@ export interface Process {
   turns: number;
   /** Free agents: what was wrong with the last reply, told to the model on the next turn. */
   feedback: string | null;
-  /** Retry attempts used, per failure kind, by this name. */
-  readonly retries: Map<string, number>;
+  /** Crash retries used by this name: they span incarnations, or a crash loop would never end. */
+  crashRetries: number;
+  /** Free agents: retries used on the current run of failed or malformed turns (reset by a good one). */
+  readonly turnRetries: { used: number };
   /** Supervisor bookkeeping for this process's children: timers of restarts still inside the period. */
   readonly restartWindow: string[];
   exit: FinalExit | null;

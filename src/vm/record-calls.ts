@@ -104,7 +104,7 @@ export function verify(k: KernelCore, p: Process, ins: Instruction): SyscallOutc
       // carries the output it judged; otherwise it is the verifier's verdict exactly.
       k.resume(p, retries > 0 && isObject(verdict) ? { ...verdict, value: judged } : verdict);
     });
-  const blocked = attemptVerify(k.tasks.latest(taskIndex, p.name), value, 0);
+  const blocked = attemptVerify(k.tasks.latest(taskIndex, k.taskHolder(p)), value, 0);
   return blocked || p.state !== 'running' ? 'stop' : 'continue';
 }
 

@@ -2,7 +2,8 @@
 // seed and its own name, so a new use of one stream never shifts the numbers another one draws.
 import seedrandom from 'seedrandom';
 
-export type StreamName = 'scheduler' | 'ids';
+/** Add a name here for each new use of randomness, never reuse one. */
+export type StreamName = 'scheduler';
 
 export class RandomStreams {
   private readonly streams = new Map<StreamName, () => number>();

@@ -6,11 +6,17 @@ import type { RandomStreams } from './rng.js';
 
 export type SchedulingPolicy = 'round-robin' | 'random';
 
+/** One place in a round; a process removed and added again gets a new one, and its old one is skipped. */
+interface Entry {
+  readonly name: string;
+}
+
 export class Scheduler {
-  private round: string[] = [];
+  private round: Entry[] = [];
   private roundHead = 0;
-  private nextRound: string[] = [];
-  private readonly queued = new Set<string>();
+  private nextRound: Entry[] = [];
+  /** Each queued process's one live entry. */
+  private readonly queued = new Map<string, Entry>();
 
   constructor(
     private readonly policy: SchedulingPolicy,
@@ -20,8 +26,9 @@ export class Scheduler {
   /** Marks a process ready; a process already queued keeps its place. */
   add(name: string): void {
     if (this.queued.has(name)) return;
-    this.queued.add(name);
-    this.nextRound.push(name);
+    const entry = { name };
+    this.queued.set(name, entry);
+    this.nextRound.push(entry);
   }
 
   /** Forgets a process (it blocked, exited or was paused while queued). */
@@ -40,28 +47,31 @@ export class Scheduler {
         if (this.nextRound.length === 0) return undefined;
         this.startRound();
       }
-      const name = this.round[this.roundHead++];
-      if (name !== undefined && this.queued.delete(name)) return name;
+      const entry = this.round[this.roundHead++];
+      if (entry !== undefined && this.queued.get(entry.name) === entry) {
+        this.queued.delete(entry.name);
+        return entry.name;
+      }
     }
   }
 
   /** Every queued process, in the order the scheduler holds them (for checks and inspection). */
   pending(): string[] {
-    return [...this.round.slice(this.roundHead), ...this.nextRound].filter((n) => this.queued.has(n));
+    return [...this.round.slice(this.roundHead), ...this.nextRound].filter((e) => this.queued.get(e.name) === e).map((e) => e.name);
   }
 
   private startRound(): void {
-    const names = this.nextRound;
+    const entries = this.nextRound;
     this.nextRound = [];
     if (this.policy === 'random') {
-      for (let i = names.length - 1; i > 0; i--) {
+      for (let i = entries.length - 1; i > 0; i--) {
         const j = this.random.below('scheduler', i + 1);
-        const t = names[i] as string;
-        names[i] = names[j] as string;
-        names[j] = t;
+        const t = entries[i] as Entry;
+        entries[i] = entries[j] as Entry;
+        entries[j] = t;
       }
     }
-    this.round = names;
+    this.round = entries;
     this.roundHead = 0;
   }
 }

@@ -21,6 +21,7 @@ workflow lifecycle version "1"
 model default { id "m" }
 tool probe { argv ["probe"] }
 retry flaky { attempts 3 backoff 1s on [tool_failure] }
+retry crashy { attempts 3 backoff 2s on [crash] }
 agent sleeper { ${BUDGET} run { sleep 10s exit "slept" } }
 agent receiver { ${BUDGET} run { let m = recv exit m } }
 agent asker { ${BUDGET} run { let a = ask "q" exit a } }
@@ -29,6 +30,7 @@ agent holder { ${BUDGET} caps { leases ["r"] } run { let l = acquire "r" ttl 1m 
 agent waiter { ${BUDGET} caps { leases ["r"] } run { let l = acquire "r" ttl 1m timeout 30s exit l } }
 agent grandchild { ${BUDGET} caps { leases ["r"] } run { let l = acquire "r" ttl 1m let m = recv exit m } }
 agent boss { ${BUDGET} caps { spawn [grandchild] leases ["r"] } run { let g = spawn grandchild let m = recv exit m } }
+agent crasher { ${BUDGET} retry crashy run { fail "crash" } }
 agent spinner { ${BUDGET} run { let i = 0 loop n max 100 { set i = n } exit i } }
 agent watcher { ${BUDGET} run {
   let first = input.first
@@ -51,12 +53,13 @@ main {
   spawn waiter
   let b = spawn boss
   spawn spinner
+  spawn crasher
   spawn watcher with { first: s, second: b, ghost: { pid: "ghost#1" } }
   read "/hang"
 }
 `);
 
-const TARGETS = ['sleeper#1', 'receiver#1', 'asker#1', 'execer#1', 'holder#1', 'waiter#1', 'waiter#2', 'boss#1', 'grandchild#1', 'spinner#1', 'watcher#1', 'ghost#1'];
+const TARGETS = ['sleeper#1', 'receiver#1', 'asker#1', 'execer#1', 'holder#1', 'waiter#1', 'waiter#2', 'boss#1', 'grandchild#1', 'spinner#1', 'crasher#1', 'watcher#1', 'ghost#1'];
 const OPS: readonly SignalOp[] = ['kill', 'pause', 'resume', 'cancel'];
 
 type Coarse = { kind: 'alive' } | { kind: 'paused'; prior: LifecycleState } | { kind: 'ended'; exit: FinalExit };
@@ -77,6 +80,7 @@ class Harness {
   readonly applied = new Set<string>();
   readonly cancelledTimers: string[] = [];
   private readonly timers = new Set<string>();
+  private readonly exited = new Set<string>();
 
   /** `setupSteps` steps are taken first, so runs start with agents at different points. */
   constructor(setupSteps: number) {
@@ -90,6 +94,12 @@ class Harness {
   }
 
   take(output: StepOutput): KernelEvent[] {
+    for (const e of output.events) {
+      if (e.kind !== 'proc.exited') continue;
+      const incarnation = `${e.pid}/${String(e.data?.['incarnation'])}`;
+      expect(this.exited.has(incarnation), `${incarnation} exited twice`).toBe(false);
+      this.exited.add(incarnation);
+    }
     for (const request of output.requests) {
       if (request.op === 'timer') this.timers.add(request.effect);
       else if (request.pid !== 'main') this.effects.push(request);
@@ -105,6 +115,7 @@ interface ProcView {
   exit: FinalExit | null;
   wait: string | null;
   pausedFrom: LifecycleState | null;
+  incarnation: number;
   pc: number | null;
 }
 
@@ -120,7 +131,7 @@ interface Snapshot {
 function snapshot({ kernel }: Harness): Snapshot {
   const procs: Record<string, ProcView> = {};
   for (const p of kernel.core.processes.values()) {
-    procs[p.name] = { state: p.state, final: p.final, exit: p.exit, wait: p.wait?.kind ?? null, pausedFrom: p.pausedFrom, pc: p.frame?.pc ?? null };
+    procs[p.name] = { state: p.state, final: p.final, exit: p.exit, wait: p.wait?.kind ?? null, pausedFrom: p.pausedFrom, incarnation: p.incarnation, pc: p.frame?.pc ?? null };
   }
   const grant = kernel.core.leases.holderOf('r');
   return {
@@ -181,7 +192,8 @@ function checkAwaitResults(model: LifecycleModel, real: Harness, events: readonl
     if (target === undefined) {
       expect(result).toEqual({ output: null, reason: { kind: 'unknown-process', target: of }, status: 'failed' });
     } else if ((result as { status: string }).status === 'timeout') {
-      expect(isFinal(real, of.pid), `await timed out on ended ${of.pid}`).toBe(false);
+      // Whether the target still ran when the timer fired is checked as it fires (FireTimer).
+      expect(result).toEqual({ output: null, status: 'timeout' });
     } else {
       expect(target.kind, `await returned before ${of.pid} ended`).toBe('ended');
       if (target.kind === 'ended') expect(result).toEqual(exitValue(target.exit));
@@ -233,7 +245,9 @@ function reconcile(model: LifecycleModel, real: Harness, before: Snapshot, event
     }
     if (was.kind === 'paused') {
       expect(p.state, `${p.name} left paused without resume`).toBe('paused');
-      expect(p.frame?.pc ?? null, `${p.name} ran while paused`).toBe(before.procs[p.name]?.pc ?? null);
+      // Not one instruction runs while paused: a restart may begin a new incarnation, at its start.
+      const then = before.procs[p.name];
+      expect(p.frame?.pc ?? null, `${p.name} ran while paused`).toBe(then?.incarnation === p.incarnation ? (then.pc ?? null) : 0);
     } else {
       expect(p.state, `${p.name} paused without pause`).not.toBe('paused');
     }
@@ -247,10 +261,16 @@ function reconcile(model: LifecycleModel, real: Harness, before: Snapshot, event
 
 type LifecycleCommand = fc.Command<LifecycleModel, Harness>;
 
-class Step implements LifecycleCommand {
+/** A command that may come at any point; one with nothing to act on does nothing. */
+abstract class AnyTime implements LifecycleCommand {
   check(): boolean {
     return true;
   }
+  abstract run(model: LifecycleModel, real: Harness): void;
+  abstract toString(): string;
+}
+
+class Step extends AnyTime {
   run(model: LifecycleModel, real: Harness): void {
     if (!real.kernel.runnable) return;
     const before = snapshot(real);
@@ -268,13 +288,9 @@ function completionFor(request: EffectRequest, ok: boolean): Completion {
 }
 
 /** Completes an effect in flight; the owner takes it now, or when resumed if paused. */
-class CompleteEffect implements LifecycleCommand {
-  constructor(
-    readonly index: number,
-    readonly ok: boolean,
-  ) {}
-  check(): boolean {
-    return true;
+class CompleteEffect extends AnyTime {
+  constructor(readonly index: number, readonly ok: boolean) {
+    super();
   }
   run(model: LifecycleModel, real: Harness): void {
     const open = real.kernel.inFlight().filter((e) => e.op !== 'timer' && e.pid !== 'main');
@@ -294,10 +310,9 @@ class CompleteEffect implements LifecycleCommand {
 }
 
 /** Completes an effect no longer in flight: answered before (stale) or withdrawn when its process ended. */
-class CompleteLate implements LifecycleCommand {
-  constructor(readonly index: number) {}
-  check(): boolean {
-    return true;
+class CompleteLate extends AnyTime {
+  constructor(readonly index: number) {
+    super();
   }
   run(model: LifecycleModel, real: Harness): void {
     const inFlight = new Set(real.kernel.inFlight().map((e) => e.id));
@@ -318,18 +333,22 @@ class CompleteLate implements LifecycleCommand {
 }
 
 /** Fires the earliest timer in flight, as virtual time would. */
-class FireTimer implements LifecycleCommand {
-  check(): boolean {
-    return true;
-  }
+class FireTimer extends AnyTime {
   run(model: LifecycleModel, real: Harness): void {
     const timers = real.kernel.inFlight().filter((e) => e.op === 'timer');
     if (timers.length === 0) return;
     const earliest = timers.reduce((a, b) => (b.due < a.due ? b : a));
+    const awaiter = real.kernel.core.processes.get(earliest.pid);
+    const wait = awaiter?.wait?.kind === 'await' && awaiter.wait.timer === earliest.id ? awaiter.wait : undefined;
     const before = snapshot(real);
     const events = real.take(real.kernel.admit({ kind: 'timer.fired', effect: earliest.id }));
     expect(events[0]).toMatchObject({ kind: 'timer.fired', pid: earliest.pid, data: { effect: earliest.id } });
     expect(real.kernel.now).toBe(Math.max(before.now, earliest.due));
+    if (wait !== undefined) {
+      // An await times out only on a target still running, and leaves it running.
+      expect(isFinal(real, wait.target), `await timed out on ended ${wait.target}`).toBe(false);
+      expect(awaiter?.wait).toBeNull();
+    }
     reconcile(model, real, before, events, { kind: 'input', owner: earliest.pid });
   }
   toString(): string {
@@ -338,10 +357,9 @@ class FireTimer implements LifecycleCommand {
 }
 
 /** A withdrawn timer fires anyway: recorded, discarded, nothing else happens. */
-class FireWithdrawnTimer implements LifecycleCommand {
-  constructor(readonly index: number) {}
-  check(): boolean {
-    return true;
+class FireWithdrawnTimer extends AnyTime {
+  constructor(readonly index: number) {
+    super();
   }
   run(model: LifecycleModel, real: Harness): void {
     if (real.cancelledTimers.length === 0) return;
@@ -428,13 +446,9 @@ function checkPauseOrResume(model: LifecycleModel, real: Harness, before: Snapsh
   model.procs.set(target, { kind: 'alive' });
 }
 
-class Signal implements LifecycleCommand {
-  constructor(
-    readonly target: string,
-    readonly op: SignalOp,
-  ) {}
-  check(): boolean {
-    return true;
+class Signal extends AnyTime {
+  constructor(readonly target: string, readonly op: SignalOp) {
+    super();
   }
   run(model: LifecycleModel, real: Harness): void {
     sendSignal(model, real, this.target, this.op);

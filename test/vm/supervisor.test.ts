@@ -1,8 +1,9 @@
 // Supervision through whole workflows on the simulated host: which children each strategy
-// restarts, which exits each restart type restarts, signals, checkpoints, what await sees, and
-// escalation when restarts exceed the intensity within the period.
+// restarts, which exits each restart type restarts, signals, checkpoints, what await sees,
+// escalation when restarts exceed the intensity within the period, and what a restart never
+// renews (the budget) or never keeps (a supervisor's own restart count).
 import { describe, expect, it } from 'vitest';
-import type { JsonValue } from '../../src/bytecode/format.js';
+import type { JsonValue } from '../../src/bytecode/json.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
 import { compileDsl, run, type ParsedEvent } from './helpers.js';
 
@@ -88,7 +89,7 @@ describe('strategies', () => {
     // worker#1 (no sleep) exits ok before worker#2 fails; one_for_all restarts only the live ones.
     const source = crew('one_for_all').replace('sleep 1s', 'if input != "a" { sleep 1s }');
     const fake = probe({ b: [1] });
-    const { log, kernel } = run(compileDsl(source), { fakes: { tool: fake.tool, latency: { tool: 1 } } });
+    const { log, kernel } = run(compileDsl(source), { fakes: { tool: fake.tool } });
     expect(kernel.result?.status).toBe('ok');
     expect(fake.calls.filter((c) => c === 'a')).toHaveLength(1);
     expect(restartsByName(log)).toEqual({ 'worker#2': [2], 'worker#3': [2] });
@@ -96,7 +97,7 @@ describe('strategies', () => {
 });
 
 /** One worker of the given restart type under main; it probes and fails when the probe failed. */
-function single(restart: string, intensity = 5, extra = ''): string {
+function single(restart: string, intensity = 5): string {
   return `workflow single version "1"
 ${HEADER}
 supervisor top { strategy one_for_one intensity ${intensity} period 1m }
@@ -113,7 +114,6 @@ agent worker {
 }
 main supervisor top {
   let w = spawn worker
-  ${extra}
   let r = await w timeout 1m
   exit r
 }`;
@@ -352,5 +352,85 @@ main supervisor top {
     expect(ofKind(log, 'supervisor.escalated').map((e) => e.data)).toEqual([{ child: 'worker#1', policy: 'top', restarts: 1 }]);
     expect(kernel.result?.status).toBe('failed');
     expect(kernel.now).toBeLessThan(10_000);
+  });
+});
+
+describe('a restarted supervisor', () => {
+  it('starts with no restarts counted: its old period timers died with its old incarnation', () => {
+    // boss restarts its worker once (intensity 1, period 1 s), then fails itself and is restarted
+    // by main; long after the period its new worker fails once, which must restart, not escalate.
+    const source = `workflow nested version "1"
+model default { id "m" }
+tool probe { argv ["probe", $who] param who string }
+supervisor crew { strategy one_for_one intensity 1 period 1s }
+supervisor top { strategy one_for_one intensity 5 period 1m }
+agent worker {
+  model default
+  caps { tools [probe] }
+  budget { turns 10 tokens 10000 time 10m }
+  run {
+    let r = exec probe { who: input }
+    if r.exit_code != 0 { fail "boom" }
+    exit input
+  }
+}
+agent boss {
+  model default
+  supervisor crew
+  caps { spawn [worker] tools [probe] }
+  budget { turns 20 tokens 20000 time 1h }
+  run {
+    let first = spawn worker with "w1"
+    let r1 = await first timeout 1m
+    let b = exec probe { who: "boss" }
+    if b.exit_code != 0 { fail "boss down" }
+    sleep 5s
+    let second = spawn worker with "w2"
+    let r2 = await second timeout 1m
+    exit [r1.output, r2.output]
+  }
+}
+main supervisor top {
+  let r = call boss timeout 1h
+  exit r
+}`;
+    const fake = probe({ w1: [1], boss: [1], w2: [1] });
+    const { log, kernel } = run(compileDsl(source), { fakes: { tool: fake.tool } });
+    expect(ofKind(log, 'supervisor.escalated')).toEqual([]);
+    expect(kernel.result).toEqual({ status: 'ok', output: { output: ['w1', 'w2'], status: 'ok' } });
+  });
+});
+
+describe('budgets', () => {
+  /** A permanent worker under main whose budget runs out: its time while it sleeps, or its turns. */
+  const spender = (budget: string, program: string): string => `workflow spending version "1"
+model default { id "m" }
+retry again { attempts 3 on [crash] }
+supervisor top { strategy one_for_one intensity 5 period 1m restart permanent }
+agent worker {
+  model default
+  retry again
+  budget { ${budget} }
+  run { ${program} }
+}
+main supervisor top {
+  let r = call worker timeout 1m
+  exit r
+}`;
+
+  it('an agent out of time is neither retried nor restarted: its deadline spans every incarnation', () => {
+    const { log, kernel } = run(compileDsl(spender('turns 10 tokens 10000 time 2s', 'sleep 5s exit "slept"')));
+    expect(ofKind(log, 'proc.restarted')).toEqual([]);
+    expect(ofKind(log, 'retry.scheduled')).toEqual([]);
+    expect(kernel.result?.output).toEqual({ output: null, reason: { kind: 'budget-exhausted', limit: 'time' }, status: 'failed' });
+    expect(kernel.now).toBe(2000);
+  });
+
+  it('an agent out of turns is neither retried nor restarted: its account spans every incarnation', () => {
+    const program = 'let a = ask "one" let b = ask "two" exit b';
+    const { log, kernel } = run(compileDsl(spender('turns 1 tokens 10000 time 1h', program)), { fakes: { model: () => 'fine' } });
+    expect(ofKind(log, 'proc.restarted')).toEqual([]);
+    expect(ofKind(log, 'effect.requested').filter((e) => e.data?.['op'] === 'model')).toHaveLength(1);
+    expect(kernel.result?.output).toEqual({ output: null, reason: { kind: 'budget-exhausted', limit: 'turns' }, status: 'failed' });
   });
 });

@@ -89,6 +89,26 @@ main {
     }
   });
 
+  it('lets a task called in one parallel branch be verified in another: branches assign tasks for their parent', () => {
+    const r = run(
+      compileDsl(`workflow t version "1" ${DECLS}
+main {
+  let r = null
+  parallel {
+    branch { set r = call solver task solve timeout 1m }
+  }
+  let v = null
+  parallel {
+    branch { set v = verify solve with r.output }
+  }
+  exit v
+}`),
+      { fakes: { model: judgeSays(true) } },
+    );
+    expect(r.kernel.result).toMatchObject({ status: 'ok', output: { passed: true } });
+    expect(r.kernel.core.tasks.all().map((t) => [t.opener, t.state])).toEqual([['main', 'verified']]);
+  });
+
   it('fails a task whose owner fails', () => {
     const r = run(
       compileDsl(`workflow t version "1"
