@@ -14,9 +14,22 @@ function textBeforeHash(event: KernelEvent): string {
   return event.data === undefined ? '{' : '{"data":' + canonicalJson(event.data) + ',';
 }
 
+// A run has few distinct kinds and process names, each written on many lines: their JSON text
+// is built once. The table is bounded by what it caches: kinds, and names the run spawned.
+const quoted = new Map<string, string>();
+
+function quote(text: string): string {
+  let json = quoted.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (quoted.size < 100_000) quoted.set(text, json);
+  }
+  return json;
+}
+
 function textAfterHash(event: KernelEvent): string {
-  const pid = event.pid === undefined ? '' : ',"pid":' + JSON.stringify(event.pid);
-  return '"kind":' + JSON.stringify(event.kind) + pid + ',"seq":' + String(event.seq) + '}';
+  const pid = event.pid === undefined ? '' : ',"pid":' + quote(event.pid);
+  return '"kind":' + quote(event.kind) + pid + ',"seq":' + String(event.seq) + '}';
 }
 
 // crypto.hash, one call for a whole small input, costs well under half of a createHash object's

@@ -76,6 +76,8 @@ export class KernelCore {
   readonly latestOf = new Map<number, string>();
   /** Set by the kernel: wakes a process waiting on `ended` (await, call, join, verify). */
   onFinal: (waiter: Process, ended: Process) => void = () => undefined;
+  /** Set by the kernel: an agent's time budget ran out. */
+  onDeadline: (p: Process) => void = () => undefined;
   /** Set by the kernel: ends the run when main ends for good. */
   finishRun: (exit: FinalExit) => void = () => undefined;
   /** The virtual clock: the due time of the latest timer that fired. */
@@ -171,6 +173,7 @@ export class KernelCore {
 
   block(p: Process, wait: NonNullable<Process['wait']>): void {
     p.wait = wait;
+    this.armDeadline(p);
     // A paused process can block again without running (a retry's backoff begins as an input
     // is applied): it stays paused, and resumes to blocked.
     if (p.state === 'paused') {
@@ -178,6 +181,28 @@ export class KernelCore {
       return;
     }
     p.state = 'blocked';
+  }
+
+  /**
+   * An agent's time budget is enforced two ways: before each step the kernel compares its
+   * deadline with the clock, and once it first waits for anything a timer is armed for the
+   * deadline, so a waiting agent is woken to fail. An agent that never waits (spawned, ran and
+   * ended between two timer firings) needs no timer at all. The timer belongs to the name and
+   * spans incarnations, as the budget does.
+   */
+  armDeadline(p: Process): void {
+    if (p.kind !== 'agent' || !Number.isFinite(p.deadline) || this.budgetTimers.has(p.name)) return;
+    const id = this.timer(p, Math.max(0, p.deadline - this.now), 'budget', () => {
+      this.budgetTimers.delete(p.name);
+      this.onDeadline(p);
+    });
+    p.effects.delete(id);
+    this.budgetTimers.set(p.name, id);
+  }
+
+  /** Has the agent's time budget run out by the clock? */
+  pastDeadline(p: Process): boolean {
+    return p.kind === 'agent' && p.deadline <= this.now;
   }
 
   /**

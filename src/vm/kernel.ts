@@ -9,7 +9,7 @@ import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type
 import type { Completion, InFlight } from './effects.js';
 import { runProcess } from './interpreter.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import type { FinalExit, Process } from './process.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
 
@@ -46,6 +46,7 @@ export class Kernel {
     this.k = new KernelCore(request.bytecode, request.seed, options);
     this.k.onFinal = (waiter, ended) => this.wake(waiter, ended);
     this.k.finishRun = (exit) => this.finish(exit);
+    this.k.onDeadline = (p) => exhaustBudget(this.k, p, 'time');
   }
 
   /** Starts a run: `run.started`, then main, ready to step. */
@@ -110,7 +111,10 @@ export class Kernel {
     const name = k.scheduler.next();
     this.stepped = name ?? null;
     const p = name === undefined ? undefined : k.processes.get(name);
-    if (p !== undefined && p.state === 'ready') runProcess(k, p);
+    if (p !== undefined && p.state === 'ready') {
+      if (k.pastDeadline(p)) exhaustBudget(k, p, 'time');
+      else runProcess(k, p);
+    }
     this.detectDeadlock();
     return k.drain();
   }

@@ -111,12 +111,6 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   if (taskRecord !== undefined) {
     k.emit('task.opened', p.parent ?? undefined, { input: spec.input, name: k.code.tasks[spec.task]?.name ?? '', owner: name, task: taskRecord.id });
   }
-  if (entry !== undefined && Number.isFinite(deadline)) {
-    // The time budget spans every incarnation, so its timer belongs to the name, not the incarnation.
-    const id = k.timer(p, deadline - k.now, 'budget', () => exhaustBudget(k, p, 'time'));
-    p.effects.delete(id);
-    k.budgetTimers.set(name, id);
-  }
   startIncarnation(k, p, spec.captured);
   return p;
 }
