@@ -32,7 +32,7 @@ export function artifactRef(record: ArtifactRecord): JsonValue {
 }
 
 /** Artifact ids referred to anywhere inside a value: the lineage of an artifact made from it. */
-export function referencedArtifacts(value: JsonValue, known: (id: number) => boolean): number[] {
+function referencedArtifacts(value: JsonValue, known: (id: number) => boolean): number[] {
   const found = new Set<number>();
   const pending: JsonValue[] = [value];
   for (let v = pending.pop(); v !== undefined; v = pending.pop()) {

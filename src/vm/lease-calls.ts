@@ -6,12 +6,12 @@ import type { KernelCore } from './core.js';
 import type { LeaseGrant } from './leases.js';
 import type { Process } from './process.js';
 
-export function leaseValue(grant: LeaseGrant): JsonValue {
+function leaseValue(grant: LeaseGrant): JsonValue {
   return { holder: grant.holder, resource: grant.resource, token: grant.token };
 }
 
 /** Reads a lease value back; undefined when the value is not one. */
-export function readLease(value: JsonValue): { resource: string; token: number } | undefined {
+function readLease(value: JsonValue): { resource: string; token: number } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { resource, token } = value;
   return typeof resource === 'string' && typeof token === 'number' ? { resource, token } : undefined;

@@ -309,7 +309,7 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
 }
 
 /** The name ends for good: its task settles, its budget goes back, its waiters wake. */
-export function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
+function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
   if (p.final) return;
   p.final = true;
   p.exit = exit;
