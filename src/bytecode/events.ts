@@ -45,7 +45,7 @@ export const EVENT_KINDS = {
   'lease.released': { input: false, doc: 'A holder released its lease.' },
   'lease.expired': { input: false, doc: 'A lease\'s time to live ran out.' },
   'lease.refused': { input: false, doc: 'An operation carrying a stale fencing token was refused.' },
-  'cap.denied': { input: false, doc: 'An operation was refused for lack of a capability; the process gets an error result.' },
+  'cap.denied': { input: false, doc: 'An operation was refused for lack of a capability; the process that asked for it fails.' },
   'budget.exhausted': { input: false, doc: 'A process used up one of its budget limits.' },
   'task.opened': { input: false, doc: 'A task was opened for an owner agent.' },
   'task.produced': { input: false, doc: 'A task\'s owner produced its artifacts.' },

@@ -559,7 +559,7 @@ export interface LeaseRefusedData {
   reason: string;
 }
 /**
- * An operation was refused for lack of a capability; the process gets an error result.
+ * An operation was refused for lack of a capability; the process that asked for it fails.
  */
 export interface CapDeniedEvent {
   data: CapDeniedData;
