@@ -21,7 +21,10 @@ export const cases = [
   { id: 'pingpong-10k-events', workload: 'ping-pong', size: 2_500, warmup: 20, reps: 21 },
   { id: 'pingpong-1M-events', workload: 'ping-pong', size: 250_000, warmup: 1, reps: 5 },
   { id: 'pingpong-1M-messages', workload: 'ping-pong', size: 500_000, warmup: 0, reps: 3 },
-  { id: 'fanout-10k', workload: 'fan-out', size: 10_000, warmup: 3, reps: 7 },
+  { id: 'fanout-10k', workload: 'fan-out', size: 10_000, warmup: 10, reps: 15 },
+  // The two workloads at the sizes LangGraph runs them, for a same-size comparison.
+  { id: 'pingpong-2k-messages', workload: 'ping-pong', size: LANGGRAPH_SIZES.pingPong / 2, warmup: 40, reps: 41 },
+  { id: 'fanout-1k', workload: 'fan-out', size: LANGGRAPH_SIZES.fanOut, warmup: 40, reps: 41 },
   { id: 'langgraph-pingpong', workload: 'langgraph-ping-pong', size: LANGGRAPH_SIZES.pingPong, warmup: 1, reps: 5 },
   { id: 'langgraph-fanout', workload: 'langgraph-fan-out', size: LANGGRAPH_SIZES.fanOut, warmup: 1, reps: 5 },
 ];
@@ -93,8 +96,9 @@ export function report(results) {
   const slowest = Math.min(...kernelCases.map(({ result: r }) => r.eventsPerSec));
   const ratio = get('pingpong-1M-events').usPerEvent / get('pingpong-10k-events').usPerEvent;
   const rss = get('pingpong-1M-events').peakRssMb;
-  const pingSpeedup = get('pingpong-1M-events').unitsPerSec / get('langgraph-pingpong').unitsPerSec;
-  const fanSpeedup = get('fanout-10k').unitsPerSec / get('langgraph-fanout').unitsPerSec;
+  const speedup = (aos, langgraph) => get(aos).unitsPerSec / get(langgraph).unitsPerSec;
+  const pingSpeedup = speedup('pingpong-2k-messages', 'langgraph-pingpong');
+  const fanSpeedup = speedup('fanout-1k', 'langgraph-fanout');
   const verdict = (ok) => (ok ? 'pass' : '**fail**');
   return [
     'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Kernel cases run',
@@ -112,8 +116,12 @@ export function report(results) {
     `| ≥ ${fmt(TARGET_EVENTS_PER_SEC)} events/s in every kernel case | ${fmt(slowest)} (slowest) | ${verdict(slowest >= TARGET_EVENTS_PER_SEC)} |`,
     `| per-event cost at 1M events ≤ ${TARGET_COST_RATIO}× that at 10k | ${fmt(ratio, 2)}× | ${verdict(ratio <= TARGET_COST_RATIO)} |`,
     `| peak RSS for 1M events ≤ ${TARGET_RSS_MB} MB | ${fmt(rss)} MB | ${verdict(rss <= TARGET_RSS_MB)} |`,
-    `| ping-pong units/s ≥ ${TARGET_SPEEDUP}× LangGraph | ${fmt(pingSpeedup)}× | ${verdict(pingSpeedup >= TARGET_SPEEDUP)} |`,
-    `| fan-out units/s ≥ ${TARGET_SPEEDUP}× LangGraph | ${fmt(fanSpeedup)}× | ${verdict(fanSpeedup >= TARGET_SPEEDUP)} |`,
+    `| ping-pong units/s ≥ ${TARGET_SPEEDUP}× LangGraph, same size (${fmt(LANGGRAPH_SIZES.pingPong)} messages) | ${fmt(pingSpeedup)}× | ${verdict(pingSpeedup >= TARGET_SPEEDUP)} |`,
+    `| fan-out units/s ≥ ${TARGET_SPEEDUP}× LangGraph, same size (${fmt(LANGGRAPH_SIZES.fanOut)} workers) | ${fmt(fanSpeedup)}× | ${verdict(fanSpeedup >= TARGET_SPEEDUP)} |`,
+    '',
+    `At the kernel's own sizes against LangGraph's smaller runs, the ratios are ${fmt(speedup('pingpong-1M-messages', 'langgraph-pingpong'))}× (ping-pong, 1M messages) and`,
+    `${fmt(speedup('fanout-10k', 'langgraph-fanout'))}× (fan-out, 10k children); LangGraph's fan-out cost per worker grows with the number of workers, so the`,
+    'same-size rows are the fair comparison and these the conservative one.',
   ].join('\n');
 }
 

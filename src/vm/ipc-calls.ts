@@ -85,8 +85,8 @@ export function publish(k: KernelCore, p: Process, ins: Instruction): SyscallOut
 export function subscribe(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
   const topic = k.constant(ins[1] as number) as string;
   if (!allows(p.caps, { kind: 'topic', topic })) return deny(k, p, 'subscribe', { topic });
-  if (p.subscriptions.has(topic)) return 'continue';
-  p.subscriptions.add(topic);
+  if (p.subscriptions.includes(topic)) return 'continue';
+  p.subscriptions.push(topic);
   const list = k.topics.get(topic);
   if (list === undefined) k.topics.set(topic, [p.name]);
   else list.push(p.name);

@@ -126,9 +126,10 @@ export class Kernel {
     switch (input.kind) {
       case 'effect.completed': {
         const { completion } = input;
-        const data: { [key: string]: JsonValue } = { effect: input.effect, ok: completion.ok };
-        if (completion.ok) data['value'] = completion.value;
-        else data['error'] = { kind: completion.error.kind, message: completion.error.message };
+        // Keys in sorted order, so the event serialises canonically on the fast path.
+        const data: { [key: string]: JsonValue } = completion.ok
+          ? { effect: input.effect, ok: true, value: completion.value }
+          : { effect: input.effect, error: { kind: completion.error.kind, message: completion.error.message }, ok: false };
         k.emit('effect.completed', effectOwner(input.effect), data);
         this.settle(input.effect, completion);
         break;
@@ -175,9 +176,10 @@ export class Kernel {
     const { k } = this;
     if (k.finished) return;
     for (const effect of k.effects.list()) k.cancel(effect.id, 'exited');
-    const data: { [key: string]: JsonValue } = { status: exit.status === 'timeout' ? 'failed' : exit.status };
+    const data: { [key: string]: JsonValue } = {};
     if (exit.status === 'ok' || exit.status === 'unverified') data['output'] = exit.output;
     if (exit.reason !== undefined) data['reason'] = exit.reason;
+    data['status'] = exit.status === 'timeout' ? 'failed' : exit.status;
     k.emit('run.finished', undefined, data);
     k.finished = true;
     this.outcome = exit;

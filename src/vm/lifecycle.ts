@@ -80,7 +80,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     effects: new Set(),
     effectCount: 0,
     mailbox: new Mailbox(),
-    subscriptions: new Set(),
+    subscriptions: [],
     children: [],
     checkpoint: null,
     handoff: -1,
@@ -92,7 +92,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     restartWindow: [],
     exit: null,
     final: false,
-    awaiters: new Set(),
+    awaiters: [],
   };
   k.processes.set(name, p);
   parent?.children.push(name);
@@ -190,9 +190,11 @@ export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, outpu
   if (status !== 'ok') for (const m of overlays(p)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
   if (status === 'ok' && p.kind !== 'branch' && k.tasks.unverified(p.name, (t) => k.code.tasks[t]?.verify !== undefined).length > 0) finalStatus = 'unverified';
   endIncarnation(k, p);
-  const data: { [key: string]: JsonValue } = { incarnation: p.incarnation, status: finalStatus };
+  // Keys in sorted order, so the event serialises canonically on the fast path.
+  const data: { [key: string]: JsonValue } = { incarnation: p.incarnation };
   if (finalStatus === 'ok' || finalStatus === 'unverified') data['output'] = output;
   if (reason !== undefined) data['reason'] = reason;
+  data['status'] = finalStatus;
   k.emit('proc.exited', p.name, data);
   const exit: FinalExit = { status: finalStatus, output: finalStatus === 'ok' || finalStatus === 'unverified' ? output : null, ...(reason !== undefined ? { reason } : {}) };
   if (options.final === true || p.kind === 'main') {
@@ -219,7 +221,7 @@ function endIncarnation(k: KernelCore, p: Process): void {
     const subscribers = k.topics.get(topic);
     if (subscribers !== undefined) k.topics.set(topic, subscribers.filter((n) => n !== p.name));
   }
-  p.subscriptions.clear();
+  p.subscriptions.length = 0;
   for (const child of p.children) {
     const c = k.processes.get(child);
     if (c !== undefined && !c.final) exitProcess(k, c, 'killed', null, { kind: 'parent-exited', parent: p.name }, { final: true });
@@ -301,9 +303,11 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
   p.turnRetries.used = 0;
   p.feedback = null;
   p.turns = 0;
-  const data: { [key: string]: JsonValue } = { cause, incarnation: p.incarnation };
+  const data: { [key: string]: JsonValue } = {};
   if (attempt !== undefined) data['attempt'] = attempt;
+  data['cause'] = cause;
   if (p.checkpoint !== null) data['checkpoint'] = p.checkpoint.artifact;
+  data['incarnation'] = p.incarnation;
   k.emit('proc.restarted', p.name, data);
   startIncarnation(k, p);
 }
@@ -326,7 +330,7 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
   for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
   if (k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
   for (const waiter of p.awaiters) k.onFinal(k.process(waiter), p);
-  p.awaiters.clear();
+  p.awaiters.length = 0;
   if (parent !== undefined && parent.wait?.kind === 'join') k.onFinal(parent, p);
   if (p.kind === 'main') k.finishRun(exit);
 }

@@ -51,8 +51,9 @@ export class Mailbox {
   // those are skipped lazily rather than searched for, which keeps takeFrom O(1).
   private readonly arrivals: Envelope[] = [];
   private arrivalsHead = 0;
-  // A sender's queue stays when it empties: in a conversation it refills at once.
-  private readonly senders = new Map<string, SenderQueue>();
+  // A sender's queue stays when it empties: in a conversation it refills at once. The map is made
+  // on the first push: most processes never receive a message, and a run may hold many thousands.
+  private senders: Map<string, SenderQueue> | null = null;
   private pending = 0;
   private lastId = -Infinity;
 
@@ -61,6 +62,7 @@ export class Mailbox {
       throw new Error(`mailbox invariant broken: message ids pushed into one mailbox increase, got ${envelope.id} after ${this.lastId}`);
     }
     this.lastId = envelope.id;
+    this.senders ??= new Map();
     let queue = this.senders.get(envelope.from);
     if (queue === undefined) {
       queue = new SenderQueue();
@@ -76,7 +78,7 @@ export class Mailbox {
     while (this.arrivalsHead < this.arrivals.length) {
       const envelope = this.arrivals[this.arrivalsHead++]!;
       if (!this.isPending(envelope)) continue;
-      if (this.senders.get(envelope.from)!.shift() !== envelope) {
+      if (this.senders?.get(envelope.from)?.shift() !== envelope) {
         throw new Error(`mailbox invariant broken: message ${envelope.id} is the oldest overall but not the oldest from ${envelope.from}`);
       }
       this.pending--;
@@ -89,7 +91,7 @@ export class Mailbox {
 
   /** The oldest message from this sender. */
   takeFrom(sender: string): Envelope | undefined {
-    const envelope = this.senders.get(sender)?.shift();
+    const envelope = this.senders?.get(sender)?.shift();
     if (envelope === undefined) return undefined;
     this.pending--;
     if (this.arrivals[this.arrivalsHead] === envelope) {
@@ -105,7 +107,7 @@ export class Mailbox {
   }
 
   hasFrom(sender: string): boolean {
-    return (this.senders.get(sender)?.size ?? 0) > 0;
+    return (this.senders?.get(sender)?.size ?? 0) > 0;
   }
 
   /** Removes and returns every pending message in id order. */
@@ -113,7 +115,7 @@ export class Mailbox {
     const all = this.snapshot();
     this.arrivals.length = 0;
     this.arrivalsHead = 0;
-    this.senders.clear();
+    this.senders?.clear();
     this.pending = 0;
     return all;
   }
@@ -134,7 +136,7 @@ export class Mailbox {
   // A sender's pending messages are a suffix of what it sent, so a message is pending exactly when
   // it is not older than the oldest one still queued from its sender.
   private isPending(envelope: Envelope): boolean {
-    const oldest = this.senders.get(envelope.from)?.oldest();
+    const oldest = this.senders?.get(envelope.from)?.oldest();
     return oldest !== undefined && envelope.id >= oldest.id;
   }
 

@@ -41,11 +41,12 @@ function awaitName(k: KernelCore, p: Process, target: Process, timeout: number, 
   }
   const wait = { kind: 'await' as const, target: target.name, timer: null as string | null, cancelOnTimeout };
   k.block(p, wait);
-  target.awaiters.add(p.name);
+  if (!target.awaiters.includes(p.name)) target.awaiters.push(p.name);
   if (timeout >= 0) {
     wait.timer = k.timer(p, timeout, 'await', () => {
       if (p.wait !== wait) return;
-      target.awaiters.delete(p.name);
+      const at = target.awaiters.indexOf(p.name);
+      if (at >= 0) target.awaiters.splice(at, 1);
       if (cancelOnTimeout) signalProcess(k, p.name, target, 'cancel');
       k.resume(p, { output: null, status: 'timeout' });
     });

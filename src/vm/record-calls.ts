@@ -78,7 +78,7 @@ function judge(k: KernelCore, p: Process, taskIndex: number, record: TaskRecord 
     const child = spawnProcess(k, p, { kind: 'agent', agent: verification.agent, procedure: verifier.procedure, spec: verifier.name, input, task: -1 });
     k.block(p, { kind: 'verify', record: record?.id ?? -1, verifier: child.name });
     k.verifyWaits.set(child.name, (exit) => done(agentVerdict(exit), child.name));
-    child.awaiters.add(p.name);
+    child.awaiters.push(p.name);
     return true;
   }
   const tool = k.code.tools[verification.tool];
@@ -140,7 +140,7 @@ function retryRejected(k: KernelCore, p: Process, record: TaskRecord, verdict: J
       if (exit?.status === 'ok' || exit?.status === 'unverified') again(next, exit.output);
       else k.resume(p, { passed: false, reason: { kind: 'retry-failed', status: exit?.status ?? 'failed' }, value: null });
     });
-    child.awaiters.add(p.name);
+    child.awaiters.push(p.name);
   });
   k.block(p, { kind: 'effect', effect: timer });
   return true;
