@@ -18,8 +18,8 @@ const TARGET_SPEEDUP = 50;
 
 // A ping-pong round trip is two messages and four events (send and receive, each way).
 export const cases = [
-  { id: 'pingpong-10k-events', workload: 'ping-pong', size: 2_500, warmup: 20, reps: 21 },
-  { id: 'pingpong-1M-events', workload: 'ping-pong', size: 250_000, warmup: 1, reps: 5 },
+  { id: 'pingpong-10k-events', workload: 'ping-pong', size: 2_500, warmup: 40, reps: 101 },
+  { id: 'pingpong-1M-events', workload: 'ping-pong', size: 250_000, warmup: 1, reps: 7 },
   { id: 'pingpong-1M-messages', workload: 'ping-pong', size: 500_000, warmup: 0, reps: 3 },
   { id: 'fanout-10k', workload: 'fan-out', size: 10_000, warmup: 10, reps: 15 },
   // The two workloads at the sizes LangGraph runs them, for a same-size comparison.
