@@ -8,7 +8,7 @@ import type { FakeAnswer, FakeEffects, HostView } from './simulated-host.js';
 
 export interface FakeEffectOptions {
   /** The reply content for a model request (structured replies may be values or JSON text). */
-  readonly model?: (request: EffectRequest) => JsonValue | Completion | 'never';
+  readonly model?: (request: EffectRequest, host: HostView) => JsonValue | Completion | 'never';
   /** A tool's result (`{exit_code, stdout, stderr, json?}`), or a failed completion. */
   readonly tool?: (request: EffectRequest) => JsonValue | Completion | 'never';
   /** Files by virtual path; writes are added here. */
@@ -19,6 +19,32 @@ export interface FakeEffectOptions {
 
 function isCompletion(value: unknown): value is Completion {
   return typeof value === 'object' && value !== null && 'ok' in value && (('value' in value && (value as { ok: unknown }).ok === true) || ('error' in value && (value as { ok: unknown }).ok === false));
+}
+
+/** A free agent's conversation, from the blob its model request names. */
+export function agentContext(request: EffectRequest, host: HostView): { messages: { role: string; content: string }[]; tools: { name: string }[] } {
+  const text = host.blobs.get(String(request.request['context']));
+  if (text === undefined) throw new Error(`fake effects: no context blob for ${request.effect}`);
+  return JSON.parse(text) as { messages: { role: string; content: string }[]; tools: { name: string }[] };
+}
+
+/** A free agent's input, as its opening message states it (`Input: …`). */
+export function agentInput(request: EffectRequest, host: HostView): JsonValue {
+  const opening = agentContext(request, host).messages.find((m) => m.role === 'user')?.content ?? '';
+  const line = opening.split('\n').find((l) => l.startsWith('Input: '));
+  return line === undefined ? null : (JSON.parse(line.slice('Input: '.length)) as JsonValue);
+}
+
+/** The handoff scripted replies finish with: it says only that it is scripted. */
+export const SCRIPTED_HANDOFF: JsonValue = { attempted: ['scripted reply'], changed: [], failed: [], next: 'none: scripted', remains: [] };
+
+/** A scripted reply that finishes a free agent's task with this output. */
+export function finishReply(output: JsonValue): JsonValue {
+  return { finish: { handoff: SCRIPTED_HANDOFF, output } };
+}
+
+function isToolReply(value: JsonValue): value is { [key: string]: JsonValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray(value['toolCalls']);
 }
 
 function ok(value: JsonValue): Completion {
@@ -37,8 +63,9 @@ export function fakeEffects(options: FakeEffectOptions = {}): FakeEffects & { re
     answer(request: EffectRequest, host: HostView): FakeAnswer {
       switch (request.op) {
         case 'model':
-          return answerWith('model', options.model?.(request) ?? { finish: { output: null } }, (content) => ({
-            content,
+          // A reply with tool calls is given whole; anything else is the reply's content.
+          return answerWith('model', options.model?.(request, host) ?? finishReply(null), (reply) => ({
+            ...(isToolReply(reply) ? reply : { content: reply }),
             scripted: true,
             usage: { input: 10, output: 5, scripted: true },
           }));

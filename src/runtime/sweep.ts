@@ -4,7 +4,7 @@
 import type { Bytecode } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { SchedulingPolicy } from '../vm/scheduler.js';
-import { fakeEffects } from './fake-effects.js';
+import { fakeEffects, finishReply } from './fake-effects.js';
 import { runSimulated, type FakeEffects } from './simulated-host.js';
 import { InvariantChecker, InvariantViolation } from './invariants.js';
 
@@ -49,7 +49,7 @@ export function scriptedEffects(script: FakeScript, seed: string): FakeEffects {
   };
   const scripted = (value: JsonValue | undefined, otherwise: JsonValue): JsonValue | 'never' => (value === 'never' ? 'never' : (value ?? otherwise));
   const base = fakeEffects({
-    model: (r) => scripted(next(script.model, [r.pid, String(r.request['agent'])], r.pid), { finish: { output: null } }),
+    model: (r) => scripted(next(script.model, [r.pid, String(r.request['agent'])], r.pid), finishReply(null)),
     tool: (r) => scripted(next(script.tool, [String(r.request['tool'])], r.pid), { exit_code: 0, stderr: '', stdout: '' }),
   });
   return {

@@ -157,6 +157,8 @@ export class KernelCore {
   /** Wakes a blocked process, with a value on its operand stack unless `value` is undefined. */
   resume(p: Process, value: JsonValue | undefined): void {
     if (p.frame !== null && value !== undefined) p.frame.stack.push(value);
+    // A free agent has no operand stack: the value waits for its continuation.
+    if (p.frame === null) p.resumed = value ?? null;
     p.wait = null;
     this.makeReady(p);
   }

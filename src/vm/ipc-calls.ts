@@ -22,7 +22,7 @@ export function deliver(k: KernelCore, from: string, to: Process, id: number, va
   }
 }
 
-function maySend(k: KernelCore, p: Process, target: Process): boolean {
+export function maySend(k: KernelCore, p: Process, target: Process): boolean {
   if (p.parent === target.name || target.parent === p.name) return true;
   return target.agent >= 0 && target.kind === 'agent' && (allows(p.caps, { kind: 'send', agent: target.agent }) || allows(p.caps, { kind: 'spawn', agent: target.agent }));
 }

@@ -87,6 +87,9 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     attached: [],
     turns: 0,
     feedback: null,
+    transcript: null,
+    continuation: null,
+    resumed: null,
     crashRetries: 0,
     turnRetries: { used: 0 },
     restartWindow: [],
@@ -227,6 +230,7 @@ function endIncarnation(k: KernelCore, p: Process): void {
     if (c !== undefined && !c.final) exitProcess(k, c, 'killed', null, { kind: 'parent-exited', parent: p.name }, { final: true });
   }
   p.frame = null;
+  p.continuation = null;
 }
 
 /** A failed agent whose retry policy covers crashes restarts after its backoff. */
@@ -302,6 +306,8 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
   p.attached.length = 0;
   p.turnRetries.used = 0;
   p.feedback = null;
+  p.transcript = null;
+  p.continuation = null;
   p.turns = 0;
   const data: { [key: string]: JsonValue } = {};
   if (attempt !== undefined) data['attempt'] = attempt;

@@ -80,6 +80,12 @@ export interface Process {
   turns: number;
   /** Free agents: what was wrong with the last reply, told to the model on the next turn. */
   feedback: string | null;
+  /** Free agents: the conversation so far (system, user, assistant and tool entries). */
+  transcript: JsonValue[] | null;
+  /** Free agents: what to do with `resumed` when next stepped (the rest of a turn's tool calls). */
+  continuation: ((value: JsonValue) => void) | null;
+  /** Free agents: the value a wait ended with, for the continuation. */
+  resumed: JsonValue;
   /** Crash retries used by this name: they span incarnations, or a crash loop would never end. */
   crashRetries: number;
   /** Free agents: retries used on the current run of failed or malformed turns (reset by a good one). */

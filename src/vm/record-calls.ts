@@ -12,7 +12,7 @@ import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
 import type { TaskRecord } from './tasks.js';
 
-function recordArtifact(k: KernelCore, p: Process, kind: string, value: JsonValue): number {
+export function recordArtifact(k: KernelCore, p: Process, kind: string, value: JsonValue): number {
   const { record, blob } = k.artifacts.record(kind, value, p.name, p.incarnation);
   k.blob(blob);
   k.emit('artifact.recorded', p.name, { hash: record.hash, id: record.id, incarnation: p.incarnation, inputs: [...record.inputs], kind, size: record.size });

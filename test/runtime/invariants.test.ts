@@ -7,6 +7,7 @@ import type { JsonValue } from '../../src/bytecode/json.js';
 import type { LeaseGrant } from '../../src/vm/leases.js';
 import { InvariantChecker, type CodeView, type KernelView, type ProcessView } from '../../src/runtime/invariants.js';
 import { readHeader, scriptedEffects } from '../../src/runtime/sweep.js';
+import { finishReply } from '../../src/runtime/fake-effects.js';
 
 type Budget = ProcessView['budget'];
 
@@ -426,7 +427,7 @@ describe('the sweep harness', () => {
     };
     expect([ask('w#1', 'w'), ask('w#1', 'w'), ask('w#1', 'w'), ask('w#3', 'w'), ask('w#2', 'w')]).toEqual(['first', 'second', 'second', 'first', 'mine']);
     expect(ask('mute#1', 'mute')).toBe('never');
-    expect(ask('other#1', 'other')).toEqual({ finish: { output: null } });
+    expect(ask('other#1', 'other')).toEqual(finishReply(null));
   });
 });
 

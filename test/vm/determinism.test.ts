@@ -8,6 +8,8 @@ import type { EffectRequest } from '../../src/vm/effects.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
 import { run } from './helpers.js';
+import { agentInput, finishReply } from '../../src/runtime/fake-effects.js';
+import type { HostView } from '../../src/runtime/simulated-host.js';
 
 function compileFile(file: string): Bytecode {
   const result = compileSource(readFileSync(file, 'utf8'), file, fileHost(file));
@@ -16,14 +18,14 @@ function compileFile(file: string): Bytecode {
 }
 
 /** Scripted stand-ins for the rasterizer team: each round's candidate is 2× faster, and passes. */
-function rasterizerModel(req: EffectRequest): JsonValue {
+function rasterizerModel(req: EffectRequest, host: HostView): JsonValue {
   const r = req.request;
   if (r['agent'] === 'coordinator') return { name: 'step', idea: 'go faster', changes: ['one edit'], expected_speedup: 2, risk: 'low' };
   if (r['agent'] === 'writer') {
-    const round = (r['input'] as { round: number }).round;
-    return { finish: { output: { round, source: `/shared/r${round}/main.cpp`, binary: `/shared/r${round}/raster`, frames: `/shared/r${round}/frames` } } };
+    const round = (agentInput(req, host) as { round: number }).round;
+    return finishReply({ round, source: `/shared/r${round}/main.cpp`, binary: `/shared/r${round}/raster`, frames: `/shared/r${round}/frames` });
   }
-  return { finish: { output: { passed: true, max_diff: 0, frames: [{ scene: 'spheres', max_diff: 0, differing_pixels: 0 }] } } };
+  return finishReply({ passed: true, max_diff: 0, frames: [{ scene: 'spheres', max_diff: 0, differing_pixels: 0 }] });
 }
 
 function rasterizerTool(req: EffectRequest): JsonValue {
@@ -37,7 +39,7 @@ function rasterizerTool(req: EffectRequest): JsonValue {
 const FAKES = {
   'workflows/docs-merge.aos': {
     model: (req: EffectRequest): JsonValue =>
-      req.request['agent'] === 'synthesizer' ? { finish: { output: { html: '<h1>T</h1>', sections: ['T'] } } } : req.request['agent'] === 'reviewer' ? { finish: { output: { passed: true } } } : { finish: { output: 'saved' } },
+      req.request['agent'] === 'synthesizer' ? finishReply({ html: '<h1>T</h1>', sections: ['T'] }) : req.request['agent'] === 'reviewer' ? finishReply({ passed: true }) : finishReply('saved'),
   },
   'workflows/rasterizer.aos': { model: rasterizerModel, tool: rasterizerTool },
 } as const;

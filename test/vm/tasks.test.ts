@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDsl, run } from './helpers.js';
+import { finishReply } from '../../src/runtime/fake-effects.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
 
 const DECLS = `
@@ -23,7 +24,7 @@ task solve { owner solver produces [answer] verify by agent judge }
 task solve-tool { owner solver produces [answer] verify by tool check { target: "/out/x" } }
 `;
 
-const judgeSays = (passed: boolean) => (req: EffectRequest) => (req.request['agent'] === 'judge' ? { finish: { output: { passed, note: 'scripted verdict' } } } : { finish: { output: null } });
+const judgeSays = (passed: boolean) => (req: EffectRequest) => (req.request['agent'] === 'judge' ? finishReply({ passed, note: 'scripted verdict' }) : finishReply(null));
 
 describe('tasks and verification', () => {
   it('moves a task open → produced → verified, with the verdict on its artifacts', () => {

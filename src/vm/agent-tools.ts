@@ -1,0 +1,172 @@
+// The tools a free agent's model may call: the built-in syscalls of schemas/agent-tools.schema.json
+// (finish, fail, files, messages, delegation, artifacts) and the exec tools its spec lists. Every
+// call is validated against its schema and checked like the same syscall in a program; what goes
+// wrong is handed back to the model as the call's result, so it can correct itself.
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import agentToolsSchema from '../../schemas/agent-tools.schema.json' with { type: 'json' };
+import { canonicalJson, sha256Hex } from '../bytecode/hash.js';
+import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
+import { artifactRef } from './artifacts.js';
+import { allows } from './caps.js';
+import type { KernelCore } from './core.js';
+import { awaitEffect, runTool } from './effect-calls.js';
+import { handleName } from './handles.js';
+import { deliver, maySend } from './ipc-calls.js';
+import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import { exitOk } from './overlay.js';
+import type { Process } from './process.js';
+import { recordArtifact } from './record-calls.js';
+import { resolvePath } from './vfs.js';
+
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: JsonValue;
+}
+
+type Done = (result: JsonValue) => void;
+type Builtin = (k: KernelCore, p: Process, args: JsonObject, done: Done) => void;
+
+const defs = agentToolsSchema.$defs as unknown as { [name: string]: JsonObject };
+const ajv = new Ajv2020({ strict: false, allErrors: false, allowUnionTypes: true });
+ajv.addSchema(agentToolsSchema);
+const validators = new Map<string, ValidateFunction>();
+
+function argumentProblem(name: string, args: JsonValue): string | undefined {
+  let validate = validators.get(name);
+  if (validate === undefined) {
+    validate = ajv.getSchema(`${agentToolsSchema.$id}#/$defs/${name}`);
+    if (validate === undefined) throw new Error(`kernel invariant: no schema for built-in tool ${name}`);
+    validators.set(name, validate);
+  }
+  if (validate(args)) return undefined;
+  const first = validate.errors?.[0];
+  return `arguments of ${name}${first?.instancePath ? ` at ${first.instancePath}` : ''}: ${first?.message ?? 'do not match the schema'}`;
+}
+
+function error(kind: string, message: string): JsonValue {
+  return { error: { kind, message } };
+}
+
+/** A denial inside the loop is recorded and told to the model, which may try something else. */
+function denied(k: KernelCore, p: Process, op: string, detail: JsonValue, done: Done): void {
+  k.emit('cap.denied', p.name, { detail, op });
+  done(error('denied', `${op} is not allowed: ${canonicalJson(detail)}`));
+}
+
+/** Runs `fn` when the process is next stepped, not in the middle of admitting an input. */
+export function later(k: KernelCore, p: Process, fn: (value: JsonValue) => void): void {
+  p.continuation = fn;
+  k.makeReady(p);
+}
+
+const BUILTINS: { readonly [name: string]: Builtin } = {
+  finish: (k, p, args) => {
+    const { record, blob } = k.artifacts.record('handoff', args['handoff'] ?? null, p.name, p.incarnation);
+    k.blob(blob);
+    k.emit('artifact.recorded', p.name, { hash: record.hash, id: record.id, incarnation: p.incarnation, inputs: [...record.inputs], kind: 'handoff', size: record.size });
+    p.attached.push(record.id);
+    p.handoff = record.id;
+    exitOk(k, p, args['output'] ?? null);
+  },
+  fail: (k, p, args) => exitProcess(k, p, 'failed', null, { kind: 'agent-failed', reason: args['reason'] ?? null }),
+  read_file: (k, p, args, done) => {
+    const resolved = resolvePath(p.mounts, args['path'], 'read');
+    if (!resolved.ok) return done(error(resolved.error, resolved.message));
+    awaitEffect(k, p, 'read', { path: resolved.path }, (c) => later(k, p, () => done(c.ok ? { content: c.value } : error(c.error.kind, c.error.message))));
+  },
+  write_file: (k, p, args, done) => {
+    const resolved = resolvePath(p.mounts, args['path'], 'write');
+    if (!resolved.ok) return done(error(resolved.error, resolved.message));
+    const text = String(args['content'] ?? '');
+    const hash = sha256Hex(text);
+    k.blob({ hash, text });
+    awaitEffect(k, p, 'write', { blob: hash, path: resolved.path, size: text.length }, (c) =>
+      later(k, p, () => {
+        if (c.ok && resolved.mount.kind === 'shared') k.mountVersions.set(resolved.mount.path, (k.mountVersions.get(resolved.mount.path) ?? 0) + 1);
+        done(c.ok ? { written: resolved.path } : error(c.error.kind, c.error.message));
+      }),
+    );
+  },
+  send_message: (k, p, args, done) => {
+    const to = args['to'] === 'parent' ? p.parent : (handleName(args['to'] ?? null) ?? String(args['to']));
+    const target = to === null ? undefined : k.processes.get(to);
+    if (target === undefined) return done(error('unknown-process', `no process named ${JSON.stringify(args['to'])}`));
+    if (!maySend(k, p, target)) return denied(k, p, 'send', { to: target.name }, done);
+    const id = ++k.messageSeq;
+    const value = args['message'] ?? null;
+    if (target.final) {
+      k.emit('msg.dead', p.name, { msg: id, to: target.name, value });
+      return done({ dead_letter: true, to: target.name });
+    }
+    k.emit('msg.sent', p.name, { msg: id, to: target.name, value });
+    deliver(k, p.name, target, id, value);
+    done({ sent: id, to: target.name });
+  },
+  spawn_agent: (k, p, args, done) => {
+    const agent = k.code.agents.findIndex((a) => a.name === args['agent']);
+    const entry = k.code.agents[agent];
+    if (entry === undefined) return done(error('unknown-agent', `no agent named ${JSON.stringify(args['agent'])}`));
+    if (!allows(p.caps, { kind: 'spawn', agent })) return denied(k, p, 'spawn', { agent: entry.name }, done);
+    let task = -1;
+    if (args['task'] !== undefined) {
+      task = k.code.tasks.findIndex((t) => t.name === args['task']);
+      if (task < 0) return done(error('unknown-task', `no task named ${JSON.stringify(args['task'])}`));
+      if (k.code.tasks[task]?.owner !== agent) return done(error('wrong-owner', `task ${JSON.stringify(args['task'])} is not owned by ${entry.name}`));
+    }
+    const child = spawnProcess(k, p, { kind: 'agent', agent, procedure: entry.procedure, spec: entry.name, input: args['input'] ?? null, task });
+    done({ process: child.name });
+  },
+  await_agent: (k, p, args, done) => {
+    const target = k.processes.get(String(args['process']));
+    if (target === undefined || target.parent !== p.name) return done(error('unknown-process', `${JSON.stringify(args['process'])} is not a process this agent spawned`));
+    if (target.final && target.exit !== null) return done(exitValue(target.exit));
+    target.awaiters.push(p.name);
+    k.block(p, { kind: 'await', target: target.name, timer: null, cancelOnTimeout: false });
+    p.continuation = (value) => done(value);
+  },
+  attach_artifact: (k, p, args, done) => {
+    const entry = k.code.artifacts.find((a) => a.name === args['kind']);
+    if (entry === undefined) return done(error('unknown-artifact', `no artifact kind named ${JSON.stringify(args['kind'])}`));
+    const value = args['value'] ?? null;
+    const problem = entry.schema >= 0 ? k.validator.problem(entry.schema, value) : undefined;
+    if (problem !== undefined) return done(error('malformed-artifact', `${entry.name}: ${problem}`));
+    const id = recordArtifact(k, p, entry.name, value);
+    p.attached.push(id);
+    if (entry.name === 'handoff') p.handoff = id;
+    const record = k.artifacts.get(id);
+    done(record === undefined ? null : artifactRef(record));
+  },
+};
+
+/** The tools offered to the model: the built-ins, then the exec tools the agent's spec lists. */
+export function toolSpecs(k: KernelCore, p: Process): JsonValue[] {
+  const specs: JsonValue[] = Object.keys(BUILTINS).map((name) => {
+    const schema = defs[name] ?? {};
+    return { description: schema['description'] ?? '', name, parameters: { ...schema, $defs: { handoff: defs['handoff'] ?? {} } } };
+  });
+  for (const index of k.code.agents[p.agent]?.tools ?? []) {
+    const tool = k.code.tools[index];
+    if (tool !== undefined) specs.push({ description: tool.description ?? '', name: tool.name, parameters: k.constant(tool.argsSchema) });
+  }
+  return specs;
+}
+
+/** Runs one tool call and hands its result to `done` (finish and fail end the process instead). */
+export function runAgentTool(k: KernelCore, p: Process, call: ToolCall, done: Done): void {
+  const args = call.arguments;
+  const builtin = BUILTINS[call.name];
+  if (builtin !== undefined) {
+    const problem = argumentProblem(call.name, args);
+    if (problem !== undefined) return done(error('invalid-arguments', problem));
+    builtin(k, p, args as JsonObject, done);
+    return;
+  }
+  const toolIndex = k.code.tools.findIndex((t) => t.name === call.name);
+  const tool = k.code.tools[toolIndex];
+  if (tool === undefined || !(k.code.agents[p.agent]?.tools ?? []).includes(toolIndex)) return done(error('unknown-tool', `no tool named ${JSON.stringify(call.name)} is offered to this agent`));
+  if (!allows(p.caps, { kind: 'tool', tool: toolIndex })) return denied(k, p, 'exec', { tool: tool.name }, done);
+  const problem = k.validator.problem(tool.argsSchema, args);
+  if (problem !== undefined) return done(error('invalid-arguments', `arguments of ${tool.name}: ${problem}`));
+  runTool(k, p, toolIndex, isObject(args) ? args : {}, (result) => later(k, p, () => done(result)));
+}
