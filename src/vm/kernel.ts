@@ -38,6 +38,8 @@ export function effectOwner(effect: string): string {
 export class Kernel {
   private readonly k: KernelCore;
   private outcome: FinalExit | null = null;
+  /** An input recorded and not yet applied. */
+  private recorded: KernelInput | null = null;
   private stepped: string | null = null;
 
   private constructor(request: StartRequest) {
@@ -106,6 +108,7 @@ export class Kernel {
   /** Runs the next ready process for one quantum. */
   step(): StepOutput {
     const { k } = this;
+    if (this.recorded !== null) throw new Error('kernel invariant: step() between record() and apply()');
     this.stepped = null;
     if (k.finished) return k.drain();
     const name = k.scheduler.next();
@@ -119,9 +122,25 @@ export class Kernel {
     return k.drain();
   }
 
-  /** Records an input at the next sequence number and applies it. */
+  /** Records an input at the next sequence number and applies it: `record` then `apply`. */
   admit(input: KernelInput): StepOutput {
+    const recorded = this.record(input);
+    const applied = this.apply();
+    return {
+      events: [...recorded.events, ...applied.events],
+      requests: applied.requests,
+      cancels: applied.cancels,
+      blobs: applied.blobs,
+    };
+  }
+
+  /**
+   * Records an input — its event, at the next sequence number — without applying it, so a host
+   * can make the line durable before anything follows from it; `apply()` must come next.
+   */
+  record(input: KernelInput): StepOutput {
     const { k } = this;
+    if (this.recorded !== null) throw new Error('kernel invariant: an input was recorded and not applied before the next one');
     this.stepped = null;
     switch (input.kind) {
       case 'effect.completed': {
@@ -131,15 +150,33 @@ export class Kernel {
           ? { effect: input.effect, ok: true, value: completion.value }
           : { effect: input.effect, error: { kind: completion.error.kind, message: completion.error.message }, ok: false };
         k.emit('effect.completed', effectOwner(input.effect), data);
-        this.settle(input.effect, completion);
         break;
       }
       case 'timer.fired':
         k.emit('timer.fired', effectOwner(input.effect), { effect: input.effect });
+        break;
+      case 'signal.external':
+        k.emit('signal.external', undefined, { op: input.op, target: input.target });
+        break;
+    }
+    this.recorded = input;
+    return k.drain();
+  }
+
+  /** Applies the input `record` took: what follows from it, as events, requests, cancels and blobs. */
+  apply(): StepOutput {
+    const { k } = this;
+    const input = this.recorded;
+    if (input === null) throw new Error('kernel invariant: apply() without a recorded input');
+    this.recorded = null;
+    switch (input.kind) {
+      case 'effect.completed':
+        this.settle(input.effect, input.completion);
+        break;
+      case 'timer.fired':
         this.settle(input.effect, { ok: true, value: null });
         break;
       case 'signal.external': {
-        k.emit('signal.external', undefined, { op: input.op, target: input.target });
         const target = k.processes.get(input.target);
         if (target !== undefined && !k.finished) signalProcess(k, 'host', target, input.op);
         break;

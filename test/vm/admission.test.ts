@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel, type KernelInput, type StepOutput } from '../../src/vm/kernel.js';
+import { compileDsl } from './helpers.js';
+
+const bytecode = compileDsl(`workflow admit version "1"
+model m { id "m" }
+agent a {
+  model m
+  budget { turns 1 tokens 1 time 1h }
+  run { sleep 1s exit "a" }
+}
+main {
+  let x = spawn a
+  let r = await x timeout 1m
+  exit r
+}`);
+
+/** Runs to the end, admitting each due timer either in one call or in two. */
+function drive(twoPhase: boolean): { kinds: string[]; firstOfInput: string[] } {
+  const { kernel, output } = Kernel.start({ bytecode, seed: 's' });
+  const kinds = output.events.map((e) => e.kind);
+  const firstOfInput: string[] = [];
+  const take = (o: StepOutput) => kinds.push(...o.events.map((e) => e.kind));
+  while (!kernel.finished) {
+    if (kernel.runnable) {
+      take(kernel.step());
+      continue;
+    }
+    const timer = [...kernel.inFlight()].sort((x, y) => x.due - y.due)[0];
+    if (timer === undefined) break;
+    const input: KernelInput = { kind: 'timer.fired', effect: timer.id };
+    if (twoPhase) {
+      const recorded = kernel.record(input);
+      firstOfInput.push(...recorded.events.map((e) => e.kind));
+      take(recorded);
+      take(kernel.apply());
+    } else {
+      take(kernel.admit(input));
+    }
+  }
+  return { kinds, firstOfInput };
+}
+
+describe('admission in two phases', () => {
+  it('record() gives only the input event; record() then apply() gives exactly what admit() gives', () => {
+    const once = drive(false);
+    const twice = drive(true);
+    expect(twice.kinds).toEqual(once.kinds);
+    expect(twice.firstOfInput.every((k) => k === 'timer.fired')).toBe(true);
+    expect(twice.firstOfInput.length).toBeGreaterThan(0);
+  });
+
+  it('refuses to step or record between record() and apply(), and apply() with nothing recorded', () => {
+    const { kernel } = Kernel.start({ bytecode, seed: 's' });
+    kernel.step();
+    expect(() => kernel.apply()).toThrow(/apply\(\) without a recorded input/);
+    kernel.record({ kind: 'signal.external', target: 'main', op: 'pause' });
+    expect(() => kernel.step()).toThrow(/between record\(\) and apply\(\)/);
+    expect(() => kernel.record({ kind: 'signal.external', target: 'main', op: 'resume' })).toThrow(/recorded and not applied/);
+    kernel.apply();
+    expect(kernel.core.processes.get('main')?.state).toBe('paused');
+  });
+});
