@@ -1,6 +1,8 @@
 // Per-task copy-on-write overlays. A process that ends well commits each overlay over its base
 // mount as one effect, a compare-and-swap on the base's version taken when the overlay began; a
 // conflict or a failed commit fails the process instead (which discards them, as any failure does).
+// An overlay over a read-only (reference) mount is a private, writable copy of it: there is
+// nothing to commit it to, so it is discarded when the process ends, however it ends.
 import type { JsonValue } from '../bytecode/json.js';
 import type { KernelCore } from './core.js';
 import { awaitEffect } from './effect-calls.js';
@@ -9,7 +11,9 @@ import type { Process } from './process.js';
 
 /** EXIT: commit the overlays one by one, then end the incarnation ok. */
 export function exitOk(k: KernelCore, p: Process, value: JsonValue): void {
-  const pending = overlays(p);
+  const readOnly = (m: { over?: string }) => p.mounts.find((base) => base.path === m.over)?.kind === 'reference';
+  for (const m of overlays(p).filter(readOnly)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
+  const pending = overlays(p).filter((m) => !readOnly(m));
   const bases = k.overlayBases.get(p.name);
   const next = (): void => {
     const overlay = pending.shift();

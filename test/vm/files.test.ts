@@ -103,6 +103,24 @@ main { let r = call editor timeout 1m exit r.status }`;
     expect(bad.log.find((e) => e.kind === 'overlay.discarded')?.data).toEqual({ over: '/shared', overlay: '/work' });
   });
 
+  it('never commits an overlay over a reference mount: it is a private copy, discarded at the end', () => {
+    const r = run(
+      compileDsl(`workflow ro version "1"
+model m { id "m" }
+agent editor {
+  model m
+  mount reference "/src" from "inputs/docs-merge"
+  mount overlay "/work" over "/src"
+  budget { turns 1 tokens 1 time 1h }
+  run { write "/work/draft.txt" "draft" exit "done" }
+}
+main { let r = call editor timeout 1m exit r.status }`),
+    );
+    expect(r.kernel.result?.output).toBe('ok');
+    expect(r.log.some((e) => e.kind === 'effect.requested' && e.data?.['op'] === 'commit')).toBe(false);
+    expect(r.log.find((e) => e.kind === 'overlay.discarded')?.data).toEqual({ over: '/src', overlay: '/work' });
+  });
+
   it('fails an overlay commit whose base changed since the overlay began (compare-and-swap)', () => {
     const r = run(
       compileDsl(`workflow cas version "1"
