@@ -1,0 +1,224 @@
+// The live host: drives the kernel against the real world. Effects run concurrently through the
+// drivers (a model backend, the tool runner, the workspace), timers fire in real time, and every
+// event goes to the run's durable, hash-chained log. The write-ahead order: a step's blobs are
+// stored, its events appended, and the log committed before any effect it requests is
+// dispatched; an input is recorded and committed before the kernel applies it. Completions are
+// admitted as they arrive, or with `orderedCompletions` in request order and only when no
+// process can run, so a deterministic backend gives the same log without a recording.
+import { sha256Hex } from '../bytecode/hash.js';
+import type { Bytecode } from '../bytecode/format.js';
+import type { JsonValue } from '../bytecode/json.js';
+import type { InferenceBackend } from '../drivers/inference.js';
+import type { Workspace } from '../drivers/files.js';
+import { runTool } from '../drivers/tools.js';
+import type { RunLog } from '../replay/log-writer.js';
+import type { EffectRequest } from '../vm/effects.js';
+import { Kernel, type Completion, type KernelInput, type KernelOptions, type StepOutput } from '../vm/kernel.js';
+import type { FinalExit } from '../vm/process.js';
+import { runModelEffect, toGenerateRequest, TurnCounter } from './model-effects.js';
+import { redact } from './redact.js';
+import { WorkspaceMounts } from './workspace-mounts.js';
+
+export interface LiveRunOptions {
+  readonly bytecode: Bytecode;
+  readonly seed: string;
+  readonly input?: JsonValue;
+  readonly options?: Partial<KernelOptions>;
+  readonly backend: InferenceBackend;
+  readonly log: RunLog;
+  readonly workspace: Workspace;
+  /** The folder a workflow's `from` paths are relative to. */
+  readonly workflowDir: string;
+  /** Where tools pick their allowed environment variables from. */
+  readonly hostEnv: Readonly<Record<string, string | undefined>>;
+  /** Values that must never reach the log (API keys): replaced before admission. */
+  readonly secrets?: readonly string[];
+  /** Host paths that must never reach the log (the run directory), with what stands in for them. */
+  readonly hostPaths?: readonly { readonly host: string; readonly standIn: string }[];
+  /** Called after each kernel transition, with its output (progress displays, tests). */
+  readonly observe?: (kernel: Kernel, output: StepOutput) => void;
+}
+
+export interface LiveRun {
+  readonly kernel: Kernel;
+  readonly result: FinalExit | null;
+}
+
+interface Arrival {
+  readonly effect: string;
+  readonly order: number;
+  readonly input: KernelInput;
+}
+
+export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
+  const { log, workspace, backend } = options;
+  const ordered = options.options?.orderedCompletions === true;
+  const mounts = new WorkspaceMounts(options.bytecode, workspace, options.workflowDir);
+  const turns = new TurnCounter();
+  const blobs = new Map<string, string | Uint8Array>();
+  const pendingBlobs: Promise<void>[] = [];
+  const toDispatch: EffectRequest[] = [];
+  const controllers = new Map<string, AbortController>();
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const arrived: Arrival[] = [];
+  const requestOrder = new Map<string, number>();
+  /** Dispatched effects other than timers whose completion has not been admitted. */
+  const outstanding = new Map<string, number>();
+  let wake: (() => void) | undefined;
+  let orderCounter = 0;
+  const redactions = { paths: options.hostPaths ?? [], secrets: options.secrets ?? [] };
+
+  const storeBlob = (hash: string, content: string | Uint8Array): void => {
+    if (blobs.has(hash)) return;
+    blobs.set(hash, content);
+    pendingBlobs.push(log.putBlob(hash, content));
+  };
+
+  const handle = async (kernel: Kernel, output: StepOutput): Promise<void> => {
+    for (const blob of output.blobs) storeBlob(blob.hash, blob.text);
+    for (const event of output.events) {
+      log.append(event);
+      await mounts.observe(event);
+    }
+    for (const id of output.cancels) {
+      const timer = timers.get(id);
+      if (timer !== undefined) clearTimeout(timer);
+      timers.delete(id);
+      controllers.get(id)?.abort();
+    }
+    toDispatch.push(...output.requests);
+    options.observe?.(kernel, output);
+  };
+
+  const arrive = (effect: string, input: KernelInput): void => {
+    controllers.delete(effect);
+    timers.delete(effect);
+    arrived.push({ effect, input, order: requestOrder.get(effect) ?? Number.MAX_SAFE_INTEGER });
+    wake?.();
+  };
+
+  const perform = async (request: EffectRequest): Promise<Completion> => {
+    const owner = mounts.owner(request.pid);
+    const data = request.request;
+    switch (request.op) {
+      case 'model': {
+        const controller = new AbortController();
+        controllers.set(request.effect, controller);
+        const generate = toGenerateRequest(request.pid, data, turns.next(request.pid), (hash) => {
+          const content = blobs.get(hash);
+          return typeof content === 'string' ? content : content === undefined ? undefined : Buffer.from(content).toString('utf8');
+        });
+        return runModelEffect(backend, { ...generate, signal: controller.signal });
+      }
+      case 'tool': {
+        const controller = new AbortController();
+        controllers.set(request.effect, controller);
+        const outcome = await runTool(data as never, {
+          hostEnv: options.hostEnv,
+          resolvePath: async (path, access) => {
+            const real = await workspace.realPathFor(owner, path, access);
+            return real.ok ? { ok: true, path: real.path } : { ok: false, error: { kind: real.error.kind, message: real.error.message } };
+          },
+          signal: controller.signal,
+          storeBlob: (bytes) => {
+            const hash = sha256Hex(Buffer.from(bytes).toString('latin1'));
+            storeBlob(hash, bytes);
+            return hash;
+          },
+        });
+        return outcome.ok ? { ok: true, value: outcome.value as unknown as JsonValue } : { ok: false, error: outcome.error };
+      }
+      case 'read': {
+        const read = await workspace.read(owner, String(data['path']));
+        if (!read.ok) return { ok: false, error: { kind: read.error.kind, message: read.error.message } };
+        try {
+          return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(read.bytes) };
+        } catch {
+          return { ok: false, error: { kind: 'not-text', message: `${String(data['path'])} is not UTF-8 text` } };
+        }
+      }
+      case 'write': {
+        const content = blobs.get(String(data['blob']));
+        if (content === undefined) return { ok: false, error: { kind: 'io', message: `the content of ${String(data['path'])} is missing` } };
+        const written = await workspace.write(owner, String(data['path']), content);
+        return written.ok ? { ok: true, value: null } : { ok: false, error: { kind: written.error.kind, message: written.error.message } };
+      }
+      case 'commit': {
+        const committed = await workspace.commitOverlay(owner, String(data['overlay']), Number(data['base']));
+        return committed.ok ? { ok: true, value: null } : { ok: false, error: { kind: committed.error.kind, message: committed.error.message } };
+      }
+      case 'timer':
+        throw new Error('live host invariant: timers are not performed as effects');
+    }
+  };
+
+  const dispatch = (request: EffectRequest): void => {
+    requestOrder.set(request.effect, orderCounter++);
+    if (request.op !== 'timer') outstanding.set(request.effect, orderCounter);
+    if (request.op === 'timer') {
+      const ms = Number(request.request['ms']);
+      timers.set(request.effect, setTimeout(() => arrive(request.effect, { kind: 'timer.fired', effect: request.effect }), Math.min(ms, 2 ** 31 - 1)));
+      return;
+    }
+    perform(request).then(
+      (completion) => arrive(request.effect, { kind: 'effect.completed', effect: request.effect, completion: redact(completion, redactions) }),
+      (error: unknown) => arrive(request.effect, { kind: 'effect.completed', effect: request.effect, completion: { ok: false, error: { kind: 'host-failed', message: (error as Error).message } } }),
+    );
+  };
+
+  /** Makes everything appended durable, then sends the requested effects on their way. */
+  const commitAndDispatch = async (): Promise<void> => {
+    await Promise.all(pendingBlobs.splice(0));
+    await log.commit();
+    for (const request of toDispatch.splice(0)) dispatch(request);
+  };
+
+  /**
+   * The input to admit next, if it has arrived: the oldest arrival; or, ordered, the completion
+   * of the earliest-requested effect still outstanding, and only when none is outstanding, the
+   * timer that fired first.
+   */
+  const nextArrival = (): Arrival | undefined => {
+    let at = 0;
+    if (ordered && outstanding.size > 0) {
+      const first = Math.min(...outstanding.values());
+      at = arrived.findIndex((a) => outstanding.get(a.effect) === first);
+    }
+    const arrival = at < 0 ? undefined : arrived.splice(at, 1)[0];
+    if (arrival !== undefined) outstanding.delete(arrival.effect);
+    return arrival;
+  };
+
+  const started = Kernel.start({
+    backend: { json: backend.supportsJsonMode(), name: backend.name, streaming: backend.supportsStreaming(), tools: backend.supportsTools() },
+    bytecode: options.bytecode,
+    input: options.input ?? null,
+    options: options.options ?? {},
+    seed: options.seed,
+  });
+  const { kernel } = started;
+  await handle(kernel, started.output);
+  try {
+    while (!kernel.finished) {
+      while (kernel.runnable && (ordered || arrived.length === 0)) await handle(kernel, kernel.step());
+      await commitAndDispatch();
+      if (kernel.finished) break;
+      // Ordered, nothing is admitted while a process can run.
+      let arrival = ordered && kernel.runnable ? undefined : nextArrival();
+      while (arrival === undefined && !kernel.runnable) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        arrival = nextArrival();
+      }
+      if (arrival === undefined) continue;
+      await handle(kernel, kernel.record(arrival.input));
+      await commitAndDispatch();
+      await handle(kernel, kernel.apply());
+    }
+    await commitAndDispatch();
+  } finally {
+    for (const timer of timers.values()) clearTimeout(timer);
+    for (const controller of controllers.values()) controller.abort();
+  }
+  return { kernel, result: kernel.result };
+}

@@ -1,0 +1,48 @@
+// Keeps the workspace's mounts in step with the kernel's processes: when the log shows a process
+// spawned, its mounts are made on disk (a reference or seeded mount from its folder beside the
+// workflow); a parallel branch works in the mounts of the process that started it; an overlay
+// the kernel discards is dropped.
+import { isAbsolute, join } from 'node:path';
+import type { Bytecode, MountEntry } from '../bytecode/format.js';
+import type { KernelEvent } from '../bytecode/events.js';
+import type { Workspace } from '../drivers/files.js';
+
+const ROOT_MOUNT: MountEntry = { kind: 'shared', path: '/' };
+
+export class WorkspaceMounts {
+  /** Each process's mount owner: itself, or for a branch the process whose mounts it uses. */
+  private readonly owners = new Map<string, string>();
+
+  constructor(
+    private readonly bytecode: Bytecode,
+    private readonly workspace: Workspace,
+    private readonly workflowDir: string,
+  ) {}
+
+  owner(pid: string): string {
+    return this.owners.get(pid) ?? pid;
+  }
+
+  async observe(event: KernelEvent): Promise<void> {
+    if (event.pid === undefined || event.data === undefined) return;
+    if (event.kind === 'proc.spawned') await this.spawned(event.pid, event.data);
+    else if (event.kind === 'overlay.discarded') await this.workspace.discardOverlay(this.owner(event.pid), String(event.data['overlay']));
+  }
+
+  private async spawned(pid: string, data: NonNullable<KernelEvent['data']>): Promise<void> {
+    const kind = data['kind'];
+    if (kind === 'branch') {
+      this.owners.set(pid, this.owner(String(data['parent'])));
+      return;
+    }
+    if (this.owners.has(pid)) return;
+    this.owners.set(pid, pid);
+    const entries = kind === 'main' ? [ROOT_MOUNT] : (this.bytecode.code.agents.find((a) => a.name === data['spec'])?.mounts ?? []);
+    // An overlay's base must be mounted before the overlay.
+    const ordered = [...entries.filter((m) => m.kind !== 'overlay'), ...entries.filter((m) => m.kind === 'overlay')];
+    for (const mount of ordered) {
+      const source = mount.source === undefined ? undefined : isAbsolute(mount.source) ? mount.source : join(this.workflowDir, mount.source);
+      await this.workspace.mount(pid, mount, source);
+    }
+  }
+}
