@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The aos executable: the runtime's command line. Its commands (run, replay, inspect, ...)
-// arrive with the runtime; until then it reports its version and points to aosc.
-import { runShell } from './program-shell.js';
+// The aos executable: see aos-program.ts.
+import { main } from './aos-program.js';
 
-process.exitCode = runShell('aos', 'AOS, the Agent Operating System. Compile workflows with aosc.', process.argv);
+process.exitCode = await main(process.argv.slice(2));

@@ -42,6 +42,8 @@ export interface LiveRunOptions {
 export interface LiveRun {
   readonly kernel: Kernel;
   readonly result: FinalExit | null;
+  /** Every blob of the run, by hash (artifact contents, handoffs, conversations). */
+  readonly blobs: ReadonlyMap<string, string | Uint8Array>;
 }
 
 interface Arrival {
@@ -220,5 +222,5 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     for (const timer of timers.values()) clearTimeout(timer);
     for (const controller of controllers.values()) controller.abort();
   }
-  return { kernel, result: kernel.result };
+  return { blobs, kernel, result: kernel.result };
 }

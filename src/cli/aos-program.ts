@@ -1,0 +1,122 @@
+// aos: the runtime's command line. `aos run` compiles a workflow, runs it on the live host with
+// its log in a fresh run directory, prints a summary and ends with `run: <run-id>`.
+// Exit codes: 0 the run completed and verified, 1 it ended otherwise (failed, unverified, …),
+// 2 bad usage (unknown option, unreadable or non-compiling workflow, no backend), 3 internal failure.
+import { Command, CommanderError } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, relative, resolve } from 'node:path';
+import { compileSource } from '../compiler/index.js';
+import { renderSummary, renderText } from '../compiler/render.js';
+import type { JsonValue } from '../bytecode/json.js';
+import { BackendConfigError, chooseBackend } from '../runtime/backend-config.js';
+import { run } from '../runtime/run.js';
+import { fileHost, readSource, UsageError } from './files.js';
+
+export const EXIT = { completed: 0, notCompleted: 1, usage: 2, internal: 3 } as const;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The run id: a time stamp and a random suffix (host-side only: no event holds it). */
+  runId: (workflow: string) => string;
+}
+
+const stdio: Io = {
+  env: process.env,
+  err: (t) => process.stderr.write(t),
+  out: (t) => process.stdout.write(t),
+  runId: (workflow) => `${workflow}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`,
+};
+
+interface RunFlags {
+  workflow?: string;
+  backend?: string;
+  script?: string;
+  seed: string;
+  orderedCompletions?: boolean;
+  runsDir: string;
+  input?: string;
+}
+
+function parseInput(text: string | undefined): JsonValue {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (error) {
+    throw new UsageError(`--input is not JSON: ${(error as Error).message}`);
+  }
+}
+
+async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io): Promise<number> {
+  const file = fileArg ?? flags.workflow;
+  if (file === undefined) throw new UsageError('aos run: name a workflow file (aos run FILE, or --workflow FILE)');
+  const text = readSource(file);
+  const compiled = compileSource(text, file, fileHost(file));
+  if (compiled.bytecode === undefined) {
+    io.err(`${renderText(compiled.diagnostics, compiled.text)}\n${renderSummary(compiled.diagnostics)}\n`);
+    throw new UsageError(`aos run: ${file} does not compile`);
+  }
+  const choice = chooseBackend(file, flags, io.env);
+  const bytecode = compiled.bytecode;
+  const runId = io.runId(bytecode.workflow.name);
+  const runDir = join(flags.runsDir, runId);
+  io.out(`aos run: ${bytecode.workflow.name} ${bytecode.workflow.version} (code ${bytecode.codeHash.slice(0, 12)}), seed ${flags.seed}\n`);
+  io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
+  const report = await run({
+    backend: choice.backend,
+    bytecode,
+    hostEnv: io.env,
+    input: parseInput(flags.input),
+    orderedCompletions: flags.orderedCompletions === true,
+    runDir,
+    scripted: choice.scripted,
+    secrets: choice.secrets,
+    seed: flags.seed,
+    workflowDir: dirname(resolve(file)),
+  });
+  const verified = report.tasks.filter((t) => t.state === 'verified').length;
+  const tokens = report.processes.reduce((sum, p) => sum + p.tokens, 0);
+  const turns = report.processes.reduce((sum, p) => sum + p.turns, 0);
+  io.out(`status: ${report.status}\n`);
+  if (report.output !== undefined) io.out(`output: ${JSON.stringify(report.output).slice(0, 200)} (sha256 ${report.outputHash?.slice(0, 12) ?? ''})\n`);
+  if (report.reason !== undefined) io.out(`reason: ${JSON.stringify(report.reason).slice(0, 400)}\n`);
+  io.out(`tasks: ${report.tasks.length} (${verified} verified); artifacts: ${report.artifacts.length}; model calls: ${turns}; tokens: ${tokens}${report.backend.scripted ? ' (scripted counts)' : ''}\n`);
+  io.out(`log: ${report.events} events, head ${report.head.slice(0, 16)}\n`);
+  io.out(`run directory: ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
+  io.out(`run: ${runId}\n`);
+  if (report.status !== 'ok') io.err(`aos run: the run ended ${report.status}${report.reason === undefined ? '' : `: ${JSON.stringify(report.reason).slice(0, 400)}`}\n`);
+  return report.status === 'ok' ? EXIT.completed : EXIT.notCompleted;
+}
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  let code: number = EXIT.completed;
+  const program = new Command('aos').description('AOS, the Agent Operating System: run workflows and inspect their runs.').version('0.1.0').exitOverride();
+  program.configureOutput({ writeErr: (t) => io.err(t), writeOut: (t) => io.out(t) });
+  program
+    .command('run')
+    .description('compile a workflow and run it, writing its run directory')
+    .argument('[file]', 'the workflow (.aos or .json)')
+    .option('--workflow <file>', 'the workflow, as a flag')
+    .option('--backend <name>', 'the model backend (scripted); default: AOS_LLM_BACKEND, else the workflow\'s scripted default')
+    .option('--script <file>', 'the script of the scripted backend')
+    .option('--seed <n>', 'the seed of the run\'s random streams', '0')
+    .option('--ordered-completions', 'admit completions in request order, only when no process can run')
+    .option('--runs-dir <dir>', 'where run directories go', '.aos/runs')
+    .option('--input <json>', 'the run\'s input (main\'s `input`)')
+    .action(async (file: string | undefined, flags: RunFlags) => {
+      code = await runCommand(file, flags, io);
+    });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.completed : EXIT.usage;
+    if (error instanceof UsageError || error instanceof BackendConfigError) {
+      io.err(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`aos: internal failure: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}
