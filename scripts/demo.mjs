@@ -1,17 +1,18 @@
-// The README's main job until workflows run: check every shipped workflow, compile each to
-// .aos/build/, and print a disassembly summary of each.
+// The README's main job, until the rasterizer workflow runs: check every shipped workflow,
+// compile each to .aos/build/ with a disassembly summary, then run docs-merge end to end, offline,
+// on its scripted default — ending with its run summary and `run: <run-id>`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const aosc = join('dist', 'cli', 'aosc.js');
+const aos = join('dist', 'cli', 'aos.js');
 const outDir = join('.aos', 'build');
 mkdirSync(outDir, { recursive: true });
 
-const sources = readdirSync('workflows')
-  .filter((f) => f.endsWith('.aos') || f.endsWith('.json'))
-  .sort()
-  .map((f) => join('workflows', f));
+/** As `aosc check` counts them: .aos files, and JSON files whose top-level object has "workflow" (not scripts). */
+const isWorkflow = (f) => f.endsWith('.aos') || (f.endsWith('.json') && 'workflow' in JSON.parse(readFileSync(join('workflows', f), 'utf8')));
+const sources = readdirSync('workflows').filter(isWorkflow).sort().map((f) => join('workflows', f));
 
 for (const src of sources) {
   const out = join(outDir, basename(src).replace(/\.(aos|json)$/, src.endsWith('.json') ? '.json-form.aosb.json' : '.aosb.json'));
@@ -23,3 +24,5 @@ for (const src of sources) {
   console.log('');
 }
 console.log(`bytecode written to ${outDir}/; full listing: node dist/cli/aosc.js disasm workflows/rasterizer.aos`);
+console.log('');
+execFileSync(process.execPath, [aos, 'run', join('workflows', 'docs-merge.aos')], { stdio: 'inherit' });
