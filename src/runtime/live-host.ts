@@ -68,7 +68,12 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const outstanding = new Map<string, number>();
   let wake: (() => void) | undefined;
   let orderCounter = 0;
-  const redactions = { paths: options.hostPaths ?? [], secrets: options.secrets ?? [] };
+  const redactions = {
+    get paths() {
+      return [...mounts.hostPaths, ...(options.hostPaths ?? [])];
+    },
+    secrets: options.secrets ?? [],
+  };
 
   const storeBlob = (hash: string, content: string | Uint8Array): void => {
     if (blobs.has(hash)) return;
@@ -117,8 +122,14 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
         controllers.set(request.effect, controller);
         const outcome = await runTool(data as never, {
           hostEnv: options.hostEnv,
+          // A path argument may name a file the tool is to create: when it does not exist yet, it
+          // is resolved for writing, which makes its parent directories in a writable mount.
           resolvePath: async (path, access) => {
-            const real = await workspace.realPathFor(owner, path, access);
+            let real = await workspace.realPathFor(owner, path, access);
+            if (!real.ok && real.error.kind === 'not-found') {
+              const created = await workspace.realPathFor(owner, path, 'write');
+              if (created.ok) real = created;
+            }
             return real.ok ? { ok: true, path: real.path } : { ok: false, error: { kind: real.error.kind, message: real.error.message } };
           },
           signal: controller.signal,

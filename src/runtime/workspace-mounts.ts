@@ -1,7 +1,9 @@
 // Keeps the workspace's mounts in step with the kernel's processes: when the log shows a process
 // spawned, its mounts are made on disk (a reference or seeded mount from its folder beside the
 // workflow); a parallel branch works in the mounts of the process that started it; an overlay
-// the kernel discards is dropped.
+// the kernel discards is dropped. It also keeps each mount's real root with its virtual path, so
+// a host path that a tool prints (a compiler quoting a file it was given) is recorded as the
+// virtual path it stands for.
 import { isAbsolute, join } from 'node:path';
 import type { Bytecode, MountEntry } from '../bytecode/format.js';
 import type { KernelEvent } from '../bytecode/events.js';
@@ -12,6 +14,8 @@ const ROOT_MOUNT: MountEntry = { kind: 'shared', path: '/' };
 export class WorkspaceMounts {
   /** Each process's mount owner: itself, or for a branch the process whose mounts it uses. */
   private readonly owners = new Map<string, string>();
+  /** Real mount roots and the virtual paths they stand for, longest first when redacting. */
+  readonly hostPaths: { host: string; standIn: string }[] = [];
 
   constructor(
     private readonly bytecode: Bytecode,
@@ -43,6 +47,8 @@ export class WorkspaceMounts {
     for (const mount of ordered) {
       const source = mount.source === undefined ? undefined : isAbsolute(mount.source) ? mount.source : join(this.workflowDir, mount.source);
       await this.workspace.mount(pid, mount, source);
+      const root = await this.workspace.realPathFor(pid, mount.path, 'read');
+      if (root.ok && !this.hostPaths.some((p) => p.host === root.path)) this.hostPaths.push({ host: root.path, standIn: mount.path === '/' ? '' : mount.path });
     }
   }
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compileSource } from '../../src/compiler/index.js';
 import { fileHost } from '../../src/cli/files.js';
 import { Workspace } from '../../src/drivers/files.js';
-import { loadScript, ScriptedBackend } from '../../src/drivers/scripted.js';
+import { loadScript, scriptFromObject, ScriptedBackend } from '../../src/drivers/scripted.js';
 import { RunLog } from '../../src/replay/log-writer.js';
 import { verifyLines } from '../../src/replay/chain.js';
 import { runLive } from '../../src/runtime/live-host.js';
@@ -37,5 +37,46 @@ describe('the live host', () => {
     const page = readFileSync(join(run.dir, 'workspace', 'shared', 'out', 'merged.html'), 'utf8');
     expect(page).toContain('<h2>Brake test before riding</h2>');
     if (process.env['SHOW_LOG']) console.log(lines.map((l) => l.slice(0, 260)).join('\n'));
+  });
+});
+
+describe('the live host runs tools', () => {
+  it('runs an exec tool on real files, creates the parents of a file it is to write, and records no host path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aos-live-tool-'));
+    made.push(dir);
+    const source = `workflow tools version "1"
+model m { id "m" }
+tool count { argv ["wc", "-l", "--", $file] param file path in "/docs" timeout 10s }
+tool copy { argv ["cp", "--", $from, $to] param from path in "/docs" param to path in "/out" timeout 10s }
+agent counter {
+  model m
+  mount reference "/docs" from "inputs/docs-merge"
+  mount shared "/out"
+  caps { tools [count, copy] }
+  budget { turns 1 tokens 1 time 1m }
+  run {
+    let n = exec count { file: "/docs/tires.md" }
+    let c = exec copy { from: "/docs/tires.md", to: "/out/deep/er/tires.md" }
+    exit { lines: n.stdout, copied: c.exit_code }
+  }
+}
+main { let r = call counter timeout 1m exit r.output }`;
+    const file = join(dir, 'tools.aos');
+    const { writeFileSync, cpSync } = await import('node:fs');
+    writeFileSync(file, source);
+    cpSync('workflows/inputs', join(dir, 'inputs'), { recursive: true });
+    const bytecode = compileSource(source, file, fileHost(file)).bytecode;
+    if (bytecode === undefined) throw new Error('does not compile');
+    const runDir = join(dir, 'run');
+    const log = await RunLog.create(runDir);
+    const workspace = await Workspace.create(join(runDir, 'workspace'));
+    const backend = new ScriptedBackend(scriptFromObject({ format: 'aos-script', responses: [], version: 1 }, 'empty.json'));
+    const run = await runLive({ backend, bytecode, hostEnv: { PATH: process.env['PATH'] }, hostPaths: [{ host: resolve(runDir), standIn: '<run>' }], log, seed: '1', workflowDir: dir, workspace });
+    await log.close();
+    expect(run.result).toMatchObject({ status: 'ok', output: { copied: 0 } });
+    // wc prints the path it was given: the host path is recorded as the virtual path it stands for.
+    expect(String((run.result?.output as { lines: string }).lines)).toMatch(/^\d+ \/docs\/tires\.md\n$/);
+    expect(readFileSync(join(runDir, 'workspace', 'shared', 'out', 'deep', 'er', 'tires.md'), 'utf8')).toContain('# Tires');
+    expect(readFileSync(join(runDir, 'events.jsonl'), 'utf8')).not.toContain(dir);
   });
 });
