@@ -98,10 +98,17 @@ export function toCompletion(response: GenerateResponse): Completion {
   return { ok: true, value };
 }
 
+/** The largest reply admitted (characters of content and tool-call arguments): a bigger one is refused, not recorded. */
+export const MAX_REPLY_CHARS = 1 << 20;
+
 /** Runs one model effect on a backend; failures become failed completions, never exceptions. */
-export async function runModelEffect(backend: InferenceBackend, request: GenerateRequest): Promise<Completion> {
+export async function runModelEffect(backend: InferenceBackend, request: GenerateRequest, maxReplyChars = MAX_REPLY_CHARS): Promise<Completion> {
   try {
     const response = await backend.generate(request);
+    const size = response.content.length + response.toolCalls.reduce((n, c) => n + c.arguments.length + c.name.length, 0);
+    if (size > maxReplyChars) {
+      return { ok: false, error: { kind: 'reply-too-large', message: `${backend.name} backend: the reply to ${request.context.process} has ${size} characters, more than the ${maxReplyChars} admitted` } };
+    }
     return toCompletion(response);
   } catch (error) {
     if (error instanceof BackendError) return { ok: false, error: { kind: error.kind === 'timeout' ? 'timeout' : error.kind, message: error.message } };

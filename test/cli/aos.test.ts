@@ -82,3 +82,16 @@ describe('aos run', () => {
     }
   });
 });
+
+describe('aos run --ordered-completions', () => {
+  it('gives the same log, byte for byte, on every run of a deterministic backend', async () => {
+    const logs: string[] = [];
+    for (const id of ['a', 'b']) {
+      const dir = runsDir();
+      const out = Object.assign(io(), { runId: () => id });
+      expect(await main(['run', 'workflows/docs-merge.aos', '--runs-dir', dir, '--ordered-completions', '--seed', '5'], out)).toBe(0);
+      logs.push(readFileSync(join(dir, id, 'events.jsonl'), 'utf8'));
+    }
+    expect(logs[1]).toBe(logs[0]);
+  });
+});
