@@ -7,6 +7,7 @@
 // process can run, so a deterministic backend gives the same log without a recording.
 import { sha256Hex } from '../bytecode/hash.js';
 import type { Bytecode } from '../bytecode/format.js';
+import type { KernelEvent } from '../bytecode/events.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { Workspace } from '../drivers/files.js';
@@ -81,11 +82,13 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     pendingBlobs.push(log.putBlob(hash, content));
   };
 
-  const handle = async (kernel: Kernel, output: StepOutput): Promise<void> => {
+  /** Mount changes the last outputs asked for, made before the next effects are dispatched. */
+  const mountChanges: KernelEvent[] = [];
+  const handle = (kernel: Kernel, output: StepOutput): void => {
     for (const blob of output.blobs) storeBlob(blob.hash, blob.text);
     for (const event of output.events) {
       log.append(event);
-      await mounts.observe(event);
+      if (event.kind === 'proc.spawned' || event.kind === 'overlay.discarded') mountChanges.push(event);
     }
     for (const id of output.cancels) {
       const timer = timers.get(id);
@@ -181,9 +184,22 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
 
   /** Makes everything appended durable, then sends the requested effects on their way. */
   const commitAndDispatch = async (): Promise<void> => {
+    for (const event of mountChanges.splice(0)) await mounts.observe(event);
     await Promise.all(pendingBlobs.splice(0));
     await log.commit();
     for (const request of toDispatch.splice(0)) dispatch(request);
+  };
+
+  /**
+   * A long stretch of steps with no effect to dispatch still commits every COMMIT_LINES lines,
+   * without waiting, so the log's buffer stays small; the next dispatch waits for it anyway.
+   */
+  const COMMIT_LINES = 16_384;
+  let background: Promise<void> = Promise.resolve();
+  const commitInBackground = (): void => {
+    if (log.count - log.durable < COMMIT_LINES) return;
+    const blobsFirst = Promise.all(pendingBlobs.splice(0));
+    background = Promise.all([background, blobsFirst.then(() => log.commit())]).then(() => undefined);
   };
 
   /**
@@ -210,10 +226,14 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     seed: options.seed,
   });
   const { kernel } = started;
-  await handle(kernel, started.output);
+  handle(kernel, started.output);
   try {
     while (!kernel.finished) {
-      while (kernel.runnable && (ordered || arrived.length === 0)) await handle(kernel, kernel.step());
+      while (kernel.runnable && (ordered || arrived.length === 0)) {
+        handle(kernel, kernel.step());
+        commitInBackground();
+      }
+      await background;
       await commitAndDispatch();
       if (kernel.finished) break;
       // Ordered, nothing is admitted while a process can run.
@@ -224,10 +244,12 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
         arrival = nextArrival();
       }
       if (arrival === undefined) continue;
-      await handle(kernel, kernel.record(arrival.input));
+      // Every input that has arrived is recorded, made durable by one commit, then applied.
+      for (; arrival !== undefined; arrival = ordered && kernel.runnable ? undefined : nextArrival()) handle(kernel, kernel.record(arrival.input));
       await commitAndDispatch();
-      await handle(kernel, kernel.apply());
+      handle(kernel, kernel.apply());
     }
+    await background;
     await commitAndDispatch();
   } finally {
     for (const timer of timers.values()) clearTimeout(timer);

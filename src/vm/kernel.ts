@@ -38,8 +38,8 @@ export function effectOwner(effect: string): string {
 export class Kernel {
   private readonly k: KernelCore;
   private outcome: FinalExit | null = null;
-  /** An input recorded and not yet applied. */
-  private recorded: KernelInput | null = null;
+  /** Inputs recorded and not yet applied, in the order they were recorded. */
+  private readonly recorded: KernelInput[] = [];
   private stepped: string | null = null;
 
   private constructor(request: StartRequest) {
@@ -108,7 +108,7 @@ export class Kernel {
   /** Runs the next ready process for one quantum. */
   step(): StepOutput {
     const { k } = this;
-    if (this.recorded !== null) throw new Error('kernel invariant: step() between record() and apply()');
+    if (this.recorded.length > 0) throw new Error('kernel invariant: step() between record() and apply()');
     this.stepped = null;
     if (k.finished) return k.drain();
     const name = k.scheduler.next();
@@ -136,11 +136,12 @@ export class Kernel {
 
   /**
    * Records an input — its event, at the next sequence number — without applying it, so a host
-   * can make the line durable before anything follows from it; `apply()` must come next.
+   * can make the line durable before anything follows from it. Several may be recorded in a row
+   * (one group commit for a batch of completions); `apply()` then applies them all, in order. A
+   * replay does the same with each run of consecutive input lines.
    */
   record(input: KernelInput): StepOutput {
     const { k } = this;
-    if (this.recorded !== null) throw new Error('kernel invariant: an input was recorded and not applied before the next one');
     this.stepped = null;
     switch (input.kind) {
       case 'effect.completed': {
@@ -159,16 +160,21 @@ export class Kernel {
         k.emit('signal.external', undefined, { op: input.op, target: input.target });
         break;
     }
-    this.recorded = input;
+    this.recorded.push(input);
     return k.drain();
   }
 
-  /** Applies the input `record` took: what follows from it, as events, requests, cancels and blobs. */
+  /** Applies the inputs `record` took, in order: what follows from them, as events, requests, cancels and blobs. */
   apply(): StepOutput {
     const { k } = this;
-    const input = this.recorded;
-    if (input === null) throw new Error('kernel invariant: apply() without a recorded input');
-    this.recorded = null;
+    if (this.recorded.length === 0) throw new Error('kernel invariant: apply() without a recorded input');
+    for (const input of this.recorded.splice(0)) this.applyOne(input);
+    this.detectDeadlock();
+    return k.drain();
+  }
+
+  private applyOne(input: KernelInput): void {
+    const { k } = this;
     switch (input.kind) {
       case 'effect.completed':
         this.settle(input.effect, input.completion);
@@ -182,8 +188,6 @@ export class Kernel {
         break;
       }
     }
-    this.detectDeadlock();
-    return k.drain();
   }
 
   private settle(id: string, completion: Completion): void {

@@ -50,14 +50,20 @@ describe('admission in two phases', () => {
     expect(twice.firstOfInput.length).toBeGreaterThan(0);
   });
 
-  it('refuses to step or record between record() and apply(), and apply() with nothing recorded', () => {
+  it('applies a batch of recorded inputs in order, and refuses to step between record() and apply()', () => {
     const { kernel } = Kernel.start({ bytecode, seed: 's' });
     kernel.step();
     expect(() => kernel.apply()).toThrow(/apply\(\) without a recorded input/);
-    kernel.record({ kind: 'signal.external', target: 'main', op: 'pause' });
+    const first = kernel.record({ kind: 'signal.external', target: 'main', op: 'pause' });
     expect(() => kernel.step()).toThrow(/between record\(\) and apply\(\)/);
-    expect(() => kernel.record({ kind: 'signal.external', target: 'main', op: 'resume' })).toThrow(/recorded and not applied/);
-    kernel.apply();
-    expect(kernel.core.processes.get('main')?.state).toBe('paused');
+    const second = kernel.record({ kind: 'signal.external', target: 'main', op: 'resume' });
+    expect([...first.events, ...second.events].map((e) => [e.seq, e.kind])).toEqual([
+      [first.events[0]?.seq, 'signal.external'],
+      [(first.events[0]?.seq ?? 0) + 1, 'signal.external'],
+    ]);
+    const applied = kernel.apply();
+    // Pause, then resume: applied in the order recorded, so main ends up not paused.
+    expect(applied.events.filter((e) => e.kind === 'proc.signalled').map((e) => e.data?.['op'])).toEqual(['pause', 'resume']);
+    expect(kernel.core.processes.get('main')?.state).not.toBe('paused');
   });
 });
