@@ -88,7 +88,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     for (const blob of output.blobs) storeBlob(blob.hash, blob.text);
     for (const event of output.events) {
       log.append(event);
-      if (event.kind === 'proc.spawned' || event.kind === 'overlay.discarded') mountChanges.push(event);
+      if (mounts.note(event)) mountChanges.push(event);
     }
     for (const id of output.cancels) {
       const timer = timers.get(id);
@@ -192,15 +192,20 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
 
   /**
    * A long stretch of steps with no effect to dispatch still commits every COMMIT_LINES lines,
-   * without waiting, so the log's buffer stays small; the next dispatch waits for it anyway.
+   * without waiting for it, so the log's buffer stays small: the kernel goes on stepping while
+   * the file system syncs, yielding now and then so the commit's I/O can progress. The next
+   * dispatch waits for it anyway.
    */
-  const COMMIT_LINES = 16_384;
-  let background: Promise<void> = Promise.resolve();
+  const COMMIT_LINES = 4_096;
+  const YIELD_STEPS = 1_024;
+  let background: Promise<void> | null = null;
   const commitInBackground = (): void => {
-    if (log.count - log.durable < COMMIT_LINES) return;
-    const blobsFirst = Promise.all(pendingBlobs.splice(0));
-    background = Promise.all([background, blobsFirst.then(() => log.commit())]).then(() => undefined);
+    if (background !== null || log.count - log.durable < COMMIT_LINES) return;
+    background = Promise.all(pendingBlobs.splice(0))
+      .then(() => log.commit())
+      .finally(() => (background = null));
   };
+  const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
   /**
    * The input to admit next, if it has arrived: the oldest arrival; or, ordered, the completion
@@ -229,9 +234,12 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   handle(kernel, started.output);
   try {
     while (!kernel.finished) {
-      while (kernel.runnable && (ordered || arrived.length === 0)) {
+      for (let steps = 1; kernel.runnable && (ordered || arrived.length === 0); steps++) {
         handle(kernel, kernel.step());
-        commitInBackground();
+        if (steps % YIELD_STEPS === 0) {
+          commitInBackground();
+          await yieldToIo();
+        }
       }
       await background;
       await commitAndDispatch();

@@ -27,6 +27,25 @@ export class WorkspaceMounts {
     return this.owners.get(pid) ?? pid;
   }
 
+  /**
+   * Notes what an event changes that needs no disk work (a branch's owner, an agent with no
+   * mounts), and says whether `observe` must still run for it before the next dispatch.
+   */
+  note(event: KernelEvent): boolean {
+    if (event.kind === 'overlay.discarded') return true;
+    if (event.kind !== 'proc.spawned' || event.pid === undefined || event.data === undefined) return false;
+    const kind = event.data['kind'];
+    if (kind === 'branch') {
+      this.owners.set(event.pid, this.owner(String(event.data['parent'])));
+      return false;
+    }
+    if (kind === 'agent' && (this.bytecode.code.agents.find((a) => a.name === event.data?.['spec'])?.mounts.length ?? 0) === 0) {
+      this.owners.set(event.pid, event.pid);
+      return false;
+    }
+    return true;
+  }
+
   async observe(event: KernelEvent): Promise<void> {
     if (event.pid === undefined || event.data === undefined) return;
     if (event.kind === 'proc.spawned') await this.spawned(event.pid, event.data);
