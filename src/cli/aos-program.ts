@@ -91,7 +91,7 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   let code: number = EXIT.completed;
-  const program = new Command('aos').description('AOS, the Agent Operating System: run workflows and inspect their runs.').version('0.1.0').exitOverride();
+  const program = new Command('aos').description('AOS, the Agent Operating System: run workflows on the live host.').version('0.1.0').exitOverride();
   program.configureOutput({ writeErr: (t) => io.err(t), writeOut: (t) => io.out(t) });
   program
     .command('run')
