@@ -105,8 +105,9 @@ export function canonicalJson(value: unknown): string {
   return canonicalObject(value as Record<string, unknown>);
 }
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** sha256 (hex) of a text's UTF-8 bytes, or of raw bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return typeof data === 'string' ? createHash('sha256').update(data, 'utf8').digest('hex') : createHash('sha256').update(data).digest('hex');
 }
 
 /**

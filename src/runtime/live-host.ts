@@ -137,7 +137,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
           },
           signal: controller.signal,
           storeBlob: (bytes) => {
-            const hash = sha256Hex(Buffer.from(bytes).toString('latin1'));
+            const hash = sha256Hex(bytes);
             storeBlob(hash, bytes);
             return hash;
           },

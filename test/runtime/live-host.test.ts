@@ -80,3 +80,35 @@ main { let r = call counter timeout 1m exit r.output }`;
     expect(readFileSync(join(runDir, 'events.jsonl'), 'utf8')).not.toContain(dir);
   });
 });
+
+describe('the live host keeps binary tool output', () => {
+  it('stores output that is not UTF-8 as a blob named by the sha256 of its bytes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aos-live-binary-'));
+    made.push(dir);
+    const source = `workflow binary version "1"
+model m { id "m" }
+tool bytes { argv ["printf", "\\\\377\\\\376\\\\000A"] timeout 10s }
+agent emitter {
+  model m
+  caps { tools [bytes] }
+  budget { turns 1 tokens 1 time 1m }
+  run { let out = exec bytes exit out }
+}
+main { let r = call emitter timeout 1m exit r.output }`;
+    const file = join(dir, 'binary.aos');
+    const bytecode = compileSource(source, file, fileHost(file)).bytecode;
+    if (bytecode === undefined) throw new Error('does not compile');
+    const runDir = join(dir, 'run');
+    const log = await RunLog.create(runDir);
+    const workspace = await Workspace.create(join(runDir, 'workspace'));
+    const backend = new ScriptedBackend(scriptFromObject({ format: 'aos-script', responses: [], version: 1 }, 'empty.json'));
+    const run = await runLive({ backend, bytecode, hostEnv: { PATH: process.env['PATH'] }, log, seed: '1', workflowDir: dir, workspace });
+    await log.close();
+    const output = run.result?.output as { stdout: string | null; stdout_blob: string; exit_code: number };
+    expect(output).toMatchObject({ exit_code: 0, stdout: null });
+    const { createHash } = await import('node:crypto');
+    const expected = Buffer.from([0xff, 0xfe, 0x00, 0x41]);
+    expect(output.stdout_blob).toBe(createHash('sha256').update(expected).digest('hex'));
+    expect(readFileSync(join(runDir, 'blobs', output.stdout_blob))).toEqual(expected);
+  });
+});
