@@ -4,14 +4,14 @@
 // wrong is handed back to the model as the call's result, so it can correct itself.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import agentToolsSchema from '../../schemas/agent-tools.schema.json' with { type: 'json' };
-import { canonicalJson, sha256Hex } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/hash.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { artifactRef } from './artifacts.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
-import { awaitEffect, runTool } from './effect-calls.js';
+import { awaitEffect, runTool, writeEffect } from './effect-calls.js';
 import { handleName } from './handles.js';
-import { deliver, maySend } from './ipc-calls.js';
+import { maySend, post } from './ipc-calls.js';
 import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
@@ -62,11 +62,9 @@ export function later(k: KernelCore, p: Process, fn: (value: JsonValue) => void)
 
 const BUILTINS: { readonly [name: string]: Builtin } = {
   finish: (k, p, args) => {
-    const { record, blob } = k.artifacts.record('handoff', args['handoff'] ?? null, p.name, p.incarnation);
-    k.blob(blob);
-    k.emit('artifact.recorded', p.name, { hash: record.hash, id: record.id, incarnation: p.incarnation, inputs: [...record.inputs], kind: 'handoff', size: record.size });
-    p.attached.push(record.id);
-    p.handoff = record.id;
+    const id = recordArtifact(k, p, 'handoff', args['handoff'] ?? null);
+    p.attached.push(id);
+    p.handoff = id;
     exitOk(k, p, args['output'] ?? null);
   },
   fail: (k, p, args) => exitProcess(k, p, 'failed', null, { kind: 'agent-failed', reason: args['reason'] ?? null }),
@@ -78,30 +76,15 @@ const BUILTINS: { readonly [name: string]: Builtin } = {
   write_file: (k, p, args, done) => {
     const resolved = resolvePath(p.mounts, args['path'], 'write');
     if (!resolved.ok) return done(error(resolved.error, resolved.message));
-    const text = String(args['content'] ?? '');
-    const hash = sha256Hex(text);
-    k.blob({ hash, text });
-    awaitEffect(k, p, 'write', { blob: hash, path: resolved.path, size: text.length }, (c) =>
-      later(k, p, () => {
-        if (c.ok && resolved.mount.kind === 'shared') k.mountVersions.set(resolved.mount.path, (k.mountVersions.get(resolved.mount.path) ?? 0) + 1);
-        done(c.ok ? { written: resolved.path } : error(c.error.kind, c.error.message));
-      }),
-    );
+    writeEffect(k, p, resolved, String(args['content'] ?? ''), undefined, (c) => later(k, p, () => done(c.ok ? { written: resolved.path } : error(c.error.kind, c.error.message))));
   },
   send_message: (k, p, args, done) => {
     const to = args['to'] === 'parent' ? p.parent : (handleName(args['to'] ?? null) ?? String(args['to']));
     const target = to === null ? undefined : k.processes.get(to);
     if (target === undefined) return done(error('unknown-process', `no process named ${JSON.stringify(args['to'])}`));
     if (!maySend(k, p, target)) return denied(k, p, 'send', { to: target.name }, done);
-    const id = ++k.messageSeq;
-    const value = args['message'] ?? null;
-    if (target.final) {
-      k.emit('msg.dead', p.name, { msg: id, to: target.name, value });
-      return done({ dead_letter: true, to: target.name });
-    }
-    k.emit('msg.sent', p.name, { msg: id, to: target.name, value });
-    deliver(k, p.name, target, id, value);
-    done({ sent: id, to: target.name });
+    const sent = post(k, p, target, args['message'] ?? null);
+    done(sent.dead ? { dead_letter: true, to: target.name } : { sent: sent.id, to: target.name });
   },
   spawn_agent: (k, p, args, done) => {
     const agent = k.code.agents.findIndex((a) => a.name === args['agent']);

@@ -2,7 +2,7 @@
 // sleep. Each issues one effect and blocks until its completion is admitted; failures are
 // retried under the agent's or task's retry policy, with the backoff as a timer.
 import type { Instruction } from '../bytecode/format.js';
-import type { JsonValue } from '../bytecode/json.js';
+import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { canonicalJson, sha256Hex as sha256 } from '../bytecode/hash.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
@@ -13,7 +13,7 @@ import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor, type FailureKind } from './retry.js';
 import { buildToolCall } from './tool-args.js';
-import { resolvePath } from './vfs.js';
+import { resolvePath, type Resolution } from './vfs.js';
 import { byteLength } from './artifacts.js';
 
 /** Blocks `p` on one effect; `then` runs on its completion while `p` is still in the same incarnation. */
@@ -190,19 +190,28 @@ export function write(k: KernelCore, p: Process, ins: Instruction): SyscallOutco
     if (problem !== undefined) return fail(k, p, problem);
   }
   const text = typeof value === 'string' ? value : canonicalJson(value);
-  const blob = { hash: sha256(text), text };
-  k.blob(blob);
-  const request: { [key: string]: JsonValue } = { blob: blob.hash, path: resolved.path, size: byteLength(text) };
-  if (lease !== undefined && lease !== null && typeof lease === 'object' && !Array.isArray(lease)) request['token'] = lease['token'] ?? null;
-  awaitEffect(k, p, 'write', request, (c) => {
-    if (!c.ok) {
-      fail(k, p, { error: { kind: c.error.kind, message: c.error.message }, kind: 'write-failed', path: resolved.path });
-      return;
-    }
-    if (resolved.mount.kind === 'shared') k.mountVersions.set(resolved.mount.path, (k.mountVersions.get(resolved.mount.path) ?? 0) + 1);
-    k.resume(p, undefined);
+  const token = isObject(lease ?? null) ? ((lease as JsonObject)['token'] ?? null) : undefined;
+  writeEffect(k, p, resolved, text, token, (c) => {
+    if (!c.ok) fail(k, p, { error: { kind: c.error.kind, message: c.error.message }, kind: 'write-failed', path: resolved.path });
+    else k.resume(p, undefined);
   });
   return 'stop';
+}
+
+/**
+ * Writes text to a resolved path as one effect, its content in a blob; when the write lands in a
+ * shared mount, that mount's version moves (overlay commits compare against it). Used by the
+ * WRITE syscall and by a free agent's write_file.
+ */
+export function writeEffect(k: KernelCore, p: Process, resolved: Extract<Resolution, { ok: true }>, text: string, token: JsonValue | undefined, then: (c: Completion) => void): void {
+  const hash = sha256(text);
+  k.blob({ hash, text });
+  const request: { [key: string]: JsonValue } = { blob: hash, path: resolved.path, size: byteLength(text) };
+  if (token !== undefined) request['token'] = token;
+  awaitEffect(k, p, 'write', request, (c) => {
+    if (c.ok && resolved.mount.kind === 'shared') k.mountVersions.set(resolved.mount.path, (k.mountVersions.get(resolved.mount.path) ?? 0) + 1);
+    then(c);
+  });
 }
 
 export function sleep(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {

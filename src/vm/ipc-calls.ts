@@ -35,14 +35,20 @@ export function send(k: KernelCore, p: Process): SyscallOutcome {
   const target = name === undefined ? undefined : k.processes.get(name);
   if (target === undefined) return fail(k, p, { kind: 'unknown-process', target: to });
   if (p.kind !== 'main' && !maySend(k, p, target)) return deny(k, p, 'send', { to: target.name });
+  post(k, p, target, value);
+  return 'continue';
+}
+
+/** Sends a message the sender may send: delivered, or a dead letter when the target has ended for good. */
+export function post(k: KernelCore, p: Process, target: Process, value: JsonValue): { readonly id: number; readonly dead: boolean } {
   const id = ++k.messageSeq;
   if (target.final) {
     k.emit('msg.dead', p.name, { msg: id, to: target.name, value });
-    return 'continue';
+    return { dead: true, id };
   }
   k.emit('msg.sent', p.name, { msg: id, to: target.name, value });
   deliver(k, p.name, target, id, value);
-  return 'continue';
+  return { dead: false, id };
 }
 
 export function recv(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
