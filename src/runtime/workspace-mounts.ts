@@ -27,40 +27,32 @@ export class WorkspaceMounts {
     return this.owners.get(pid) ?? pid;
   }
 
+  /** The mounts a spawned process needs on disk: main's root, or its agent spec's. */
+  private mountsOf(data: NonNullable<KernelEvent['data']>): readonly MountEntry[] {
+    if (data['kind'] === 'main') return [ROOT_MOUNT];
+    if (data['kind'] === 'branch') return [];
+    return this.bytecode.code.agents.find((a) => a.name === data['spec'])?.mounts ?? [];
+  }
+
   /**
-   * Notes what an event changes that needs no disk work (a branch's owner, an agent with no
-   * mounts), and says whether `observe` must still run for it before the next dispatch.
+   * Notes at once who owns a new process's mounts (a branch uses those of the process that
+   * started it), and says whether `observe` must still do disk work for the event before the
+   * next dispatch: mount a new process's mounts, or drop a discarded overlay.
    */
   note(event: KernelEvent): boolean {
     if (event.kind === 'overlay.discarded') return true;
     if (event.kind !== 'proc.spawned' || event.pid === undefined || event.data === undefined) return false;
-    const kind = event.data['kind'];
-    if (kind === 'branch') {
-      this.owners.set(event.pid, this.owner(String(event.data['parent'])));
-      return false;
-    }
-    if (kind === 'agent' && (this.bytecode.code.agents.find((a) => a.name === event.data?.['spec'])?.mounts.length ?? 0) === 0) {
-      this.owners.set(event.pid, event.pid);
-      return false;
-    }
-    return true;
+    this.owners.set(event.pid, event.data['kind'] === 'branch' ? this.owner(String(event.data['parent'])) : event.pid);
+    return this.mountsOf(event.data).length > 0;
   }
 
   async observe(event: KernelEvent): Promise<void> {
     if (event.pid === undefined || event.data === undefined) return;
-    if (event.kind === 'proc.spawned') await this.spawned(event.pid, event.data);
+    if (event.kind === 'proc.spawned') await this.mount(event.pid, this.mountsOf(event.data));
     else if (event.kind === 'overlay.discarded') await this.workspace.discardOverlay(this.owner(event.pid), String(event.data['overlay']));
   }
 
-  private async spawned(pid: string, data: NonNullable<KernelEvent['data']>): Promise<void> {
-    const kind = data['kind'];
-    if (kind === 'branch') {
-      this.owners.set(pid, this.owner(String(data['parent'])));
-      return;
-    }
-    if (this.owners.has(pid)) return;
-    this.owners.set(pid, pid);
-    const entries = kind === 'main' ? [ROOT_MOUNT] : (this.bytecode.code.agents.find((a) => a.name === data['spec'])?.mounts ?? []);
+  private async mount(pid: string, entries: readonly MountEntry[]): Promise<void> {
     // An overlay's base must be mounted before the overlay.
     const ordered = [...entries.filter((m) => m.kind !== 'overlay'), ...entries.filter((m) => m.kind === 'overlay')];
     for (const mount of ordered) {
