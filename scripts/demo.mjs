@@ -2,17 +2,17 @@
 // compile each to .aos/build/ with a disassembly summary, then run docs-merge end to end, offline,
 // on its scripted default — ending with its run summary and `run: <run-id>`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { collectWorkflowFiles } from '../dist/cli/files.js';
 
 const aosc = join('dist', 'cli', 'aosc.js');
 const aos = join('dist', 'cli', 'aos.js');
 const outDir = join('.aos', 'build');
 mkdirSync(outDir, { recursive: true });
 
-/** As `aosc check` counts them: .aos files, and JSON files whose top-level object has "workflow" (not scripts). */
-const isWorkflow = (f) => f.endsWith('.aos') || (f.endsWith('.json') && 'workflow' in JSON.parse(readFileSync(join('workflows', f), 'utf8')));
-const sources = readdirSync('workflows').filter(isWorkflow).sort().map((f) => join('workflows', f));
+// The workflows as `aosc check` finds them: .aos files, and JSON files holding a workflow (not scripts).
+const sources = collectWorkflowFiles(['workflows']);
 
 for (const src of sources) {
   const out = join(outDir, basename(src).replace(/\.(aos|json)$/, src.endsWith('.json') ? '.json-form.aosb.json' : '.aosb.json'));

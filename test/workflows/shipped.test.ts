@@ -1,8 +1,9 @@
 // The shipped workflows are clean: each compiles with no diagnostic at all, and the JSON form of
 // fact-sheet is the same workflow as its DSL form, down to the bytes of the compiled code.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { collectWorkflowFiles } from '../../src/cli/files.js';
 import { compileSource, parseSource, type CompileHost, type CompileResult } from '../../src/compiler/index.js';
 import { canonicalJson } from '../../src/bytecode/hash.js';
 
@@ -26,9 +27,8 @@ function describeDiagnostics(result: CompileResult): string[] {
   return result.diagnostics.map((d) => `${result.file}:${d.span ? `${d.span.start.line}:${d.span.start.col}` : d.pointer}: ${d.severity}: ${d.message} [${d.rule}]`);
 }
 
-/** As `aosc check` counts them: .aos files, and JSON files whose top-level object has "workflow" (not scripts). */
-const isWorkflow = (f: string): boolean => f.endsWith('.aos') || (f.endsWith('.json') && 'workflow' in (JSON.parse(readFileSync(join(workflowsDir, f), 'utf8')) as object));
-const shipped = readdirSync(workflowsDir).filter(isWorkflow).sort();
+/** The workflows as `aosc check` finds them (scripts and artifact schemas are not workflows). */
+const shipped = collectWorkflowFiles([workflowsDir]).map((f) => relative(workflowsDir, f));
 
 describe('shipped workflows', () => {
   it('include the four workflows and a JSON form', () => {
