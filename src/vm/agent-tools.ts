@@ -6,7 +6,6 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import agentToolsSchema from '../../schemas/agent-tools.schema.json' with { type: 'json' };
 import { canonicalJson } from '../bytecode/hash.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
-import { artifactRef } from './artifacts.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { awaitEffect, runTool, writeEffect } from './effect-calls.js';
@@ -15,7 +14,7 @@ import { maySend, post } from './ipc-calls.js';
 import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
-import { recordArtifact } from './record-calls.js';
+import { attachValue, recordArtifact } from './record-calls.js';
 import { resolvePath } from './vfs.js';
 
 export interface ToolCall {
@@ -111,14 +110,8 @@ const BUILTINS: { readonly [name: string]: Builtin } = {
   attach_artifact: (k, p, args, done) => {
     const entry = k.code.artifacts.find((a) => a.name === args['kind']);
     if (entry === undefined) return done(error('unknown-artifact', `no artifact kind named ${JSON.stringify(args['kind'])}`));
-    const value = args['value'] ?? null;
-    const problem = entry.schema >= 0 ? k.validator.problem(entry.schema, value) : undefined;
-    if (problem !== undefined) return done(error('malformed-artifact', `${entry.name}: ${problem}`));
-    const id = recordArtifact(k, p, entry.name, value);
-    p.attached.push(id);
-    if (entry.name === 'handoff') p.handoff = id;
-    const record = k.artifacts.get(id);
-    done(record === undefined ? null : artifactRef(record));
+    const attached = attachValue(k, p, entry, args['value'] ?? null);
+    done('problem' in attached ? error('malformed-artifact', `${entry.name}: ${attached.problem}`) : attached.ref);
   },
 };
 

@@ -1,9 +1,9 @@
 // Syscalls that leave records: attach (an artifact), checkpoint (the process's resumable
 // state, itself an artifact) and verify (a task's verification gate, judged by a tool or by an
 // agent outside the producer's lineage, with rejected work retried when the task's policy says so).
-import type { Instruction } from '../bytecode/format.js';
+import type { ArtifactEntry, Instruction } from '../bytecode/format.js';
 import { isObject, type JsonValue } from '../bytecode/json.js';
-import { artifactRef } from './artifacts.js';
+import { artifactRef, type ArtifactRecord } from './artifacts.js';
 import type { KernelCore } from './core.js';
 import { runTool } from './effect-calls.js';
 import { spawnProcess } from './lifecycle.js';
@@ -19,16 +19,27 @@ export function recordArtifact(k: KernelCore, p: Process, kind: string, value: J
   return record.id;
 }
 
+/**
+ * Checks a value against its artifact kind's schema and records it as an artifact of the
+ * process (a `handoff` becomes its latest handoff); gives the program's reference to it, or what
+ * is wrong with the value. Used by ATTACH and by a free agent's attach_artifact.
+ */
+export function attachValue(k: KernelCore, p: Process, entry: ArtifactEntry, value: JsonValue): { readonly ref: JsonValue } | { readonly problem: string } {
+  const problem = entry.schema >= 0 ? k.validator.problem(entry.schema, value) : undefined;
+  if (problem !== undefined) return { problem };
+  const id = recordArtifact(k, p, entry.name, value);
+  p.attached.push(id);
+  if (entry.name === 'handoff') p.handoff = id;
+  return { ref: artifactRef(k.artifacts.get(id) as ArtifactRecord) };
+}
+
 export function attach(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
   const value = p.frame?.stack.pop() ?? null;
   const entry = k.code.artifacts[ins[1] as number];
   if (entry === undefined) throw new Error(`kernel invariant: no artifact kind ${ins[1]}`);
-  const problem = entry.schema >= 0 ? k.validator.problem(entry.schema, value) : undefined;
-  if (problem !== undefined) return fail(k, p, { artifact: entry.name, error: problem, kind: 'malformed-artifact' });
-  const id = recordArtifact(k, p, entry.name, value);
-  p.attached.push(id);
-  if (entry.name === 'handoff') p.handoff = id;
-  p.frame?.stack.push(artifactRef(k.artifacts.get(id) as NonNullable<ReturnType<KernelCore['artifacts']['get']>>));
+  const attached = attachValue(k, p, entry, value);
+  if ('problem' in attached) return fail(k, p, { artifact: entry.name, error: attached.problem, kind: 'malformed-artifact' });
+  p.frame?.stack.push(attached.ref);
   return 'continue';
 }
 
