@@ -43,6 +43,51 @@ export function eventText(event: KernelEvent): string {
   return textBeforeHash(event) + textAfterHash(event);
 }
 
+/**
+ * The event's canonical text without h, in the two parts h goes between (what a sealing batch holds).
+ * before + after is eventText(event).
+ */
+export function eventParts(event: KernelEvent): { readonly before: string; readonly after: string } {
+  return { before: textBeforeHash(event), after: textAfterHash(event) };
+}
+
+/** Bytes a batch holds before each event's parts, where sealBatch puts the previous h. */
+export const SEAL_ROOM = 64;
+/** What a line adds to its event's parts: `"h":"`, the h, `",` and the newline. */
+export const SEAL_GROWTH = 5 + 64 + 2 + 1 - SEAL_ROOM;
+
+/**
+ * Chains a batch of events given as the UTF-8 bytes of their parts: event i takes SEAL_ROOM bytes
+ * (their content does not matter: sealBatch writes the previous h there and hashes it with the
+ * parts, which saves a copy), then lengths[2i] bytes of before and lengths[2i + 1] of after.
+ * Returns the lines, each ending in a newline, and the h of the last: the bytes of the lines
+ * HashChain.append gives. This is the work a log writer hands to another thread (seal-worker.ts).
+ */
+export function sealBatch(prevHash: string, batch: Buffer, lengths: ArrayLike<number>): { bytes: Buffer; head: string } {
+  const events = lengths.length / 2;
+  let used = 0;
+  for (let i = 0; i < lengths.length; i++) used += lengths[i] as number;
+  const out = Buffer.allocUnsafeSlow(used + events * (SEAL_ROOM + SEAL_GROWTH));
+  let head = prevHash;
+  let at = 0;
+  let o = 0;
+  for (let i = 0; i < lengths.length; i += 2) {
+    const before = lengths[i] as number;
+    const after = lengths[i + 1] as number;
+    const parts = at + SEAL_ROOM;
+    batch.write(head, at, 'latin1');
+    head = hash('sha256', batch.subarray(at, parts + before + after), 'hex');
+    o += batch.copy(out, o, parts, parts + before);
+    o += out.write('"h":"', o, 'latin1');
+    o += out.write(head, o, 'latin1');
+    o += out.write('",', o, 'latin1');
+    o += batch.copy(out, o, parts + before, parts + before + after);
+    out[o++] = 10;
+    at = parts + before + after;
+  }
+  return { bytes: out, head };
+}
+
 /** Turns events into chained lines, one seq after another. */
 export class HashChain {
   #head: string;

@@ -8,9 +8,10 @@ import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'js
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
 import { canonicalJson } from '../bytecode/hash.js';
 import type { RunManifest } from '../generated/manifest.js';
-import { HashChain, verifyLines } from './chain.js';
+import { eventParts, verifyLines } from './chain.js';
 import { makeDirDurable, nodeFs, replaceFile, stageReplacement, type DurableFile, type DurableFs } from './durable-fs.js';
 import { RunLock, type RunLockOptions } from './run-lock.js';
+import { LineSealer } from './sealer.js';
 
 export type { RunManifest };
 
@@ -155,7 +156,9 @@ export async function readRunLog(dir: string, options: { readonly fs?: DurableFs
 export type RunLogOptions = RunLockOptions;
 
 interface WriterState {
-  readonly chain: HashChain;
+  /** The h of the last line on disk, and the count of lines. */
+  readonly head: string;
+  readonly count: number;
   readonly manifested: number;
   readonly finished: boolean;
 }
@@ -173,8 +176,9 @@ export class RunLog {
   readonly #blobsInFlight = new Map<string, Promise<void>>();
   readonly #blobsSynced = new Set<string>();
   readonly #hostDir: string | undefined;
-  readonly #chain: HashChain;
-  #buffered = '';
+  /** Chains the lines appended on the other core; a commit takes them. */
+  readonly #sealer: LineSealer;
+  #head: string;
   #durable: number;
   #manifested: number;
   #finished: boolean;
@@ -192,8 +196,9 @@ export class RunLog {
     state: WriterState,
     private readonly tail: TornTail | undefined,
   ) {
-    this.#chain = state.chain;
-    this.#durable = state.chain.count;
+    this.#sealer = new LineSealer(state.head, state.count);
+    this.#head = state.head;
+    this.#durable = state.count;
     this.#manifested = state.manifested;
     this.#finished = state.finished;
     // An event holding the run directory's host path would not replay on another machine. (A run
@@ -217,7 +222,7 @@ export class RunLog {
       // events.jsonl and blobs/ are durable before the manifest that says the run exists.
       await fs.syncDir(dir);
       await replaceFile(fs, join(dir, MANIFEST_FILE), manifestBytes(0, GENESIS_HASH, false));
-      return new RunLog(dir, fs, lock, events, { chain: new HashChain(), manifested: 0, finished: false }, undefined);
+      return new RunLog(dir, fs, lock, events, { head: GENESIS_HASH, count: 0, manifested: 0, finished: false }, undefined);
     } catch (error) {
       await events?.close();
       await lock.release();
@@ -238,7 +243,7 @@ export class RunLog {
       const contents = await readRunLog(dir, { fs });
       events = await fs.open(join(dir, EVENTS_FILE), 'append');
       await events.sync();
-      const state = { chain: new HashChain(contents.head, contents.count), manifested: contents.manifest.count, finished: contents.finished };
+      const state = { head: contents.head, count: contents.count, manifested: contents.manifest.count, finished: contents.finished };
       return { log: new RunLog(dir, fs, lock, events, state, contents.tail), contents };
     } catch (error) {
       await events?.close();
@@ -249,12 +254,12 @@ export class RunLog {
 
   /** Lines appended, which is also the next seq. */
   get count(): number {
-    return this.#chain.count;
+    return this.#sealer.pushed;
   }
 
-  /** The h of the last line appended. */
+  /** The h of the last line committed. */
   get head(): string {
-    return this.#chain.head;
+    return this.#head;
   }
 
   /** Lines known to be durable: an effect requested at a seq below this may be dispatched. */
@@ -266,22 +271,25 @@ export class RunLog {
     return this.#finished;
   }
 
-  /** Chains the event and buffers its line until the next commit; returns the line. */
-  append(event: KernelEvent): string {
+  /** Serialises the event and queues its line, which is chained by the next commit. */
+  append(event: KernelEvent): void {
     this.#checkWritable();
     if (this.tail !== undefined) throw new Error(`RunLog: ${this.dir} ends in a torn tail at byte ${this.tail.offset}, which must be cut off before the log grows`);
     if (this.#finished) throw new Error(`RunLog: ${this.dir} already ends with run.finished; nothing may follow it`);
-    if ((event.kind === 'run.started') !== (this.#chain.count === 0)) {
-      throw new Error(`RunLog: run.started must be line 0 and only line 0, got ${event.kind} at seq ${this.#chain.count}`);
+    const count = this.#sealer.pushed;
+    if (event.seq !== count) throw new Error(`RunLog: event seq ${event.seq} is not the next seq ${count}`);
+    if ((event.kind === 'run.started') !== (count === 0)) {
+      throw new Error(`RunLog: run.started must be line 0 and only line 0, got ${event.kind} at seq ${count}`);
     }
-    const line = this.#chain.append(event);
-    if (this.#hostDir !== undefined && line.includes(this.#hostDir)) {
+    const { before, after } = eventParts(event);
+    // A path can only be in the data: the rest of the line is h (hex) and the kind, pid and seq
+    // (names from the bytecode).
+    if (this.#hostDir !== undefined && before.includes(this.#hostDir)) {
       this.#failure = new RunDirError('host-path', this.dir, `run directory ${this.dir}: event ${event.seq} (${event.kind}) holds the run directory's host path; events carry virtual paths only`);
       throw this.#failure;
     }
-    this.#buffered += line + '\n';
+    this.#sealer.push(before, after);
     if (event.kind === 'run.finished') this.#finished = true;
-    return line;
   }
 
   /**
@@ -360,18 +368,16 @@ export class RunLog {
   async #flush(): Promise<void> {
     if (this.#failure !== undefined) throw this.#failure;
     const blobs = [...this.#blobsInFlight.values()];
-    const text = this.#buffered;
-    const count = this.#chain.count;
-    const head = this.#chain.head;
+    const taken = this.#sealer.take();
     const finished = this.#finished;
-    this.#buffered = '';
     try {
-      await Promise.all(blobs);
+      const [{ bytes, head, count }] = await Promise.all([taken, ...blobs]);
       // The new manifest is written aside while the lines are written and synced; only its rename
       // must wait for the log's sync. Two syncs in parallel cost about one on the way to the disk.
       const manifest = this.#manifested === count ? undefined : stageReplacement(this.fs, join(this.dir, MANIFEST_FILE), manifestBytes(count, head, finished));
-      const [install] = await Promise.all([manifest, text === '' ? undefined : this.#writeLines(text)]);
+      const [install] = await Promise.all([manifest, bytes.length === 0 ? undefined : this.#writeLines(bytes)]);
       this.#durable = count;
+      this.#head = head;
       if (install !== undefined) {
         await install();
         this.#manifested = count;
@@ -381,8 +387,8 @@ export class RunLog {
     }
   }
 
-  async #writeLines(text: string): Promise<void> {
-    await this.events.write(Buffer.from(text, 'utf8'));
+  async #writeLines(bytes: Uint8Array): Promise<void> {
+    await this.events.write(bytes);
     await this.events.sync();
   }
 
@@ -403,6 +409,7 @@ export class RunLog {
       await committed;
     } finally {
       await Promise.allSettled([this.#committing, this.#queuedCommit, ...this.#blobsInFlight.values()]);
+      this.#sealer.close();
       try {
         await this.events.close();
       } finally {

@@ -4,33 +4,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import { EVENT_KINDS, GENESIS_HASH, type EventKind, type KernelEvent } from '../../src/bytecode/events.js';
+import { GENESIS_HASH, type KernelEvent } from '../../src/bytecode/events.js';
 import { HashChain, eventText, verifyLines } from '../../src/replay/chain.js';
+import { eventBody, events, json, KINDS } from './arbitraries.js';
 
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string;
-const KINDS = Object.keys(EVENT_KINDS) as EventKind[];
-
-const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.nat({ max: 20 }).map(String), fc.constantFrom('10', '9', 'a', 'B', 'é', '😀', 'data', 'h'));
-const json = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small' },
-    fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null)),
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.array(fc.tuple(key, tie('value')), { maxLength: 3 }).map((entries) => Object.fromEntries(entries)),
-  ),
-})).value;
-
-/** Data, pid and kind of an event; seq is given when it is chained. */
-const eventBody = fc.record(
-  {
-    kind: fc.constantFrom(...KINDS),
-    pid: fc.oneof(fc.constantFrom('main', 'writer#3', 'main/branch1#2'), fc.string({ unit: 'binary', maxLength: 6 })),
-    data: fc.array(fc.tuple(key, json), { maxLength: 4 }).map((entries) => Object.fromEntries(entries) as KernelEvent['data']),
-  },
-  { requiredKeys: ['kind'] },
-);
-
-const events = fc.array(eventBody, { minLength: 1, maxLength: 8 }).map((bodies) => bodies.map((body, seq): KernelEvent => ({ seq, ...body })));
 
 function chainOf(list: readonly KernelEvent[]): { lines: string[]; chain: HashChain } {
   const chain = new HashChain();
