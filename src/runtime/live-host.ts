@@ -150,7 +150,10 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
         try {
           return { ok: true, value: new TextDecoder('utf-8', { fatal: true }).decode(read.bytes) };
         } catch {
-          return { ok: false, error: { kind: 'not-text', message: `${String(data['path'])} is not UTF-8 text` } };
+          // A model reads text: bytes would reach it mangled. It learns what the file is, and that
+          // a tool declared for it is the way to use it.
+          const what = `${read.bytes.length} bytes, sha256 ${sha256Hex(read.bytes)}`;
+          return { ok: false, error: { kind: 'not-text', message: `${String(data['path'])} is not UTF-8 text (${what}); use a tool made for this kind of file` } };
         }
       }
       case 'write': {

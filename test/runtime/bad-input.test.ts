@@ -2,6 +2,7 @@
 // schema, a 10 MB reply, failing and hanging tools, escapes through tool arguments and file
 // paths. Each ends in a recorded error result or a retry, never a crash, and the run directory
 // stays consistent.
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +45,8 @@ describe('bad input on the live host', () => {
     const file = join(dir, 'hostile.aos');
     writeFileSync(file, WORKFLOW);
     cpSync('workflows/inputs', join(dir, 'inputs'), { recursive: true });
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0xfe, 0x00, 0x80]);
+    writeFileSync(join(dir, 'inputs', 'docs-merge', 'logo.png'), png);
     const bytecode = compileSource(WORKFLOW, file, fileHost(file)).bytecode;
     if (bytecode === undefined) throw new Error('does not compile');
     const script = scriptFromObject(
@@ -59,6 +62,7 @@ describe('bad input on the live host', () => {
                 call('launch', {}),
                 call('read_file', { file: '/docs/tires.md' }),
                 call('read_file', { path: '/docs/../../etc/passwd' }),
+                call('read_file', { path: '/docs/logo.png' }),
                 call('write_file', { path: '/docs/tires.md', content: 'overwritten' }),
                 call('write_file', { path: '/out/\u0000evil', content: 'x' }),
                 call('count', { file: '/etc/passwd' }),
@@ -91,11 +95,12 @@ describe('bad input on the live host', () => {
 
     // Turn 1: every call got a result; the errors name their problem.
     const transcript = JSON.parse(readFileSync(join(runDir, 'blobs', String((events.filter((e) => e.kind === 'effect.requested' && e.data?.['op'] === 'model')[1]?.data?.['request'] as { context: string }).context)), 'utf8')) as { messages: { role: string; content: string }[] };
-    const results = transcript.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content) as { error?: { kind: string }; exit_code?: number });
+    const results = transcript.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content) as { error?: { kind: string; message?: string }; exit_code?: number });
     expect(results.map((r) => r.error?.kind ?? `exit ${r.exit_code}`)).toEqual([
       'unknown-tool',
       'invalid-arguments',
       'escapes-root',
+      'not-text',
       'read-only',
       'nul-byte',
       'invalid-argument',
@@ -105,6 +110,8 @@ describe('bad input on the live host', () => {
       'spawn-failed',
     ]);
     expect(readFileSync('workflows/inputs/docs-merge/tires.md', 'utf8')).not.toContain('overwritten');
+    // A binary file read as text: the model is told its size and hash, and never given its bytes.
+    expect(results[3]?.error?.message).toBe(`/docs/logo.png is not UTF-8 text (12 bytes, sha256 ${createHash('sha256').update(png).digest('hex')}); use a tool made for this kind of file`);
     // The hanging and missing tools were retried under the policy before their error became the result.
     expect(events.filter((e) => e.kind === 'retry.scheduled').map((e) => e.data?.['on'])).toEqual(expect.arrayContaining(['timeout', 'tool_failure', 'malformed_output']));
     // Turns 2 and 4 were malformed (no tool call; arguments that are not JSON) and fed back; turn 3's
