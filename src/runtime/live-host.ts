@@ -237,7 +237,9 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   handle(kernel, started.output);
   try {
     while (!kernel.finished) {
-      for (let steps = 1; kernel.runnable && (ordered || arrived.length === 0); steps++) {
+      // An arrival stops the stepping, but only where the kernel is admissible (not right after a
+      // silent step), so that a replay puts each input back at the same place.
+      for (let steps = 1; kernel.runnable && (ordered || arrived.length === 0 || !kernel.admissible); steps++) {
         handle(kernel, kernel.step());
         if (steps % YIELD_STEPS === 0) {
           commitInBackground();

@@ -179,7 +179,7 @@ export function runSimulated(options: SimulatedRunOptions): SimulatedRun {
   };
 
   while (!kernel.finished && transitions < maxTransitions) {
-    if (options.interleave === true && pending.size > 0 && random() < 0.3) {
+    if (options.interleave === true && pending.size > 0 && kernel.admissible && random() < 0.3) {
       const due = pending.due(now);
       if (due.length > 0) {
         const pick = due[Math.floor(random() * due.length)] as Pending;

@@ -41,6 +41,8 @@ export class Kernel {
   /** Inputs recorded and not yet applied, in the order they were recorded. */
   private readonly recorded: KernelInput[] = [];
   private stepped: string | null = null;
+  /** The last transition was a start, an admission, or a step that emitted an event. */
+  private boundary = true;
 
   private constructor(request: StartRequest) {
     const options = { ...DEFAULT_OPTIONS, ...request.options };
@@ -100,6 +102,18 @@ export class Kernel {
     return this.k;
   }
 
+  /**
+   * True when an input may be admitted now: after the start, after an admission, after a step that
+   * emitted an event, or when no process is ready. Never right after a silent step (one that ran
+   * instructions and emitted nothing): the log could not show where it fell, so an input admitted
+   * there could not be put back at the same place by a replay, which sees only lines. Hosts keep
+   * stepping through silent steps; with this rule, the seq of an input line fixes the kernel state
+   * it was admitted in.
+   */
+  get admissible(): boolean {
+    return this.boundary || !this.runnable;
+  }
+
   /** The process the latest transition stepped: null after an admission or a step that found none ready. */
   get lastStepped(): string | null {
     return this.stepped;
@@ -119,7 +133,9 @@ export class Kernel {
       else runProcess(k, p);
     }
     this.detectDeadlock();
-    return k.drain();
+    const output = k.drain();
+    this.boundary = output.events.length > 0;
+    return output;
   }
 
   /** Records an input at the next sequence number and applies it: `record` then `apply`. */
@@ -142,7 +158,9 @@ export class Kernel {
    */
   record(input: KernelInput): StepOutput {
     const { k } = this;
+    if (!this.admissible) throw new Error(`kernel invariant: ${input.kind} admitted right after a silent step; hosts admit inputs only when the kernel is admissible`);
     this.stepped = null;
+    this.boundary = true;
     switch (input.kind) {
       case 'effect.completed': {
         const { completion } = input;

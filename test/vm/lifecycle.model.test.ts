@@ -270,6 +270,11 @@ abstract class AnyTime implements LifecycleCommand {
   abstract toString(): string;
 }
 
+/** Inputs come only when the kernel is admissible: the silent steps before one are stepped first. */
+function toBoundary(model: LifecycleModel, real: Harness): void {
+  while (!real.kernel.admissible) new Step().run(model, real);
+}
+
 class Step extends AnyTime {
   run(model: LifecycleModel, real: Harness): void {
     if (!real.kernel.runnable) return;
@@ -293,6 +298,7 @@ class CompleteEffect extends AnyTime {
     super();
   }
   run(model: LifecycleModel, real: Harness): void {
+    toBoundary(model, real);
     const open = real.kernel.inFlight().filter((e) => e.op !== 'timer' && e.pid !== 'main');
     if (open.length === 0) return;
     const effect = open[this.index % open.length] as InFlight;
@@ -315,6 +321,7 @@ class CompleteLate extends AnyTime {
     super();
   }
   run(model: LifecycleModel, real: Harness): void {
+    toBoundary(model, real);
     const inFlight = new Set(real.kernel.inFlight().map((e) => e.id));
     const done = real.effects.filter((r) => !inFlight.has(r.effect));
     if (done.length === 0) return;
@@ -335,6 +342,7 @@ class CompleteLate extends AnyTime {
 /** Fires the earliest timer in flight, as virtual time would. */
 class FireTimer extends AnyTime {
   run(model: LifecycleModel, real: Harness): void {
+    toBoundary(model, real);
     const timers = real.kernel.inFlight().filter((e) => e.op === 'timer');
     if (timers.length === 0) return;
     const earliest = timers.reduce((a, b) => (b.due < a.due ? b : a));
@@ -362,6 +370,7 @@ class FireWithdrawnTimer extends AnyTime {
     super();
   }
   run(model: LifecycleModel, real: Harness): void {
+    toBoundary(model, real);
     if (real.cancelledTimers.length === 0) return;
     const id = real.cancelledTimers[this.index % real.cancelledTimers.length] as string;
     const before = snapshot(real);
@@ -402,6 +411,7 @@ function isBelow(real: Harness, name: string, ancestor: string): boolean {
 
 /** Admits an external signal and checks its whole effect: exactly what the model predicts changes. */
 function sendSignal(model: LifecycleModel, real: Harness, target: string, op: SignalOp): void {
+  toBoundary(model, real);
   const before = snapshot(real);
   const events = real.take(real.kernel.admit({ kind: 'signal.external', target, op }));
   const was = model.procs.get(target);
