@@ -6,6 +6,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { SchedulingPolicy } from '../vm/scheduler.js';
 import { fakeEffects, finishReply } from './fake-effects.js';
 import { runSimulated, type FakeEffects } from './simulated-host.js';
+import { replayExact } from '../replay/replay.js';
 import { InvariantChecker, InvariantViolation } from './invariants.js';
 
 /** Scripted model replies (by process name, else agent name) and tool results (by tool name), taken in turn per process; the last repeats. */
@@ -110,14 +111,25 @@ function runOnce(c: SeedCase, checker: InvariantChecker | null): SeedOutcome {
   return { head: run.head, events: run.events, status: run.kernel.result?.status ?? null, violation, lines: run.lines };
 }
 
-/** Runs one seed under the checker, then again, and compares the two logs' head hashes and lengths. */
+/**
+ * Runs one seed under the checker, then again, and compares the two logs' head hashes and
+ * lengths; then replays the first log exactly, from its lines alone.
+ */
 export function sweepSeed(c: SeedCase): SeedOutcome {
   try {
     const first = runOnce(c, new InvariantChecker(c.bytecode.code));
     if (first.violation !== null) return first;
     const second = runOnce(c, null);
-    if (second.head === first.head && second.events === first.events) return first;
-    return { ...first, violation: `replay-identical: the second run gave ${second.events} events with head ${second.head}, the first ${first.events} with head ${first.head}` };
+    if (second.head !== first.head || second.events !== first.events) {
+      return { ...first, violation: `same-log-twice: the second run gave ${second.events} events with head ${second.head}, the first ${first.events} with head ${first.head}` };
+    }
+    try {
+      const replay = replayExact(c.bytecode, () => first.lines);
+      if (replay.events !== first.events || !replay.finished) return { ...first, violation: `replay-identical: the replay consumed ${replay.events} of ${first.events} lines` };
+    } catch (error) {
+      return { ...first, violation: `replay-identical: ${(error as Error).message}` };
+    }
+    return first;
   } catch (error) {
     return { head: '', events: 0, status: null, violation: `kernel error: ${error instanceof Error ? error.message : String(error)}`, lines: [] };
   }

@@ -99,6 +99,9 @@ export class KernelCore {
     this.scheduler = new Scheduler(options.policy, this.random);
   }
 
+  /** Called with each event as it is emitted (a replay locating a divergence); nothing else uses it. */
+  onEmit: ((event: KernelEvent) => void) | undefined = undefined;
+
   /** The next event's sequence number. */
   get nextSeq(): number {
     return this.seq;
@@ -109,6 +112,7 @@ export class KernelCore {
     if (pid !== undefined) event.pid = pid;
     if (data !== undefined) event.data = data;
     this.out.events.push(event);
+    if (this.onEmit !== undefined) this.onEmit(event);
   }
 
   blob(blob: Blob): void {

@@ -3,7 +3,7 @@
 // external signal) at the next sequence number and applies it. Both return the events, effect
 // requests, cancellations and blobs that resulted, and never do any I/O themselves.
 import type { Bytecode } from '../bytecode/format.js';
-import { EVENT_FORMAT_VERSION } from '../bytecode/events.js';
+import { EVENT_FORMAT_VERSION, type KernelEvent } from '../bytecode/events.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type StepOutput } from './core.js';
 import type { Completion, InFlight } from './effects.js';
@@ -117,6 +117,24 @@ export class Kernel {
   /** The process the latest transition stepped: null after an admission or a step that found none ready. */
   get lastStepped(): string | null {
     return this.stepped;
+  }
+
+  /**
+   * Calls trace with each event as it is emitted, while the transition that emits it is under way,
+   * so that `location` can name the instruction responsible.
+   */
+  traceEmits(trace: ((event: KernelEvent) => void) | undefined): void {
+    this.k.onEmit = trace;
+  }
+
+  /**
+   * The instruction running now, during a traced emit: the stepping process's, else (during an
+   * admission) that of the process named. Free agents and processes without a frame have none.
+   */
+  location(pid: string | undefined): { readonly pid: string; readonly procedure: number; readonly pc: number } | undefined {
+    const name = this.stepped ?? pid;
+    const frame = name === undefined ? null : (this.k.processes.get(name)?.frame ?? null);
+    return name === undefined || frame === null ? undefined : { pid: name, procedure: frame.procedure, pc: frame.pc - 1 };
   }
 
   /** Runs the next ready process for one quantum. */

@@ -1,0 +1,358 @@
+// Exact replay (DESIGN.md section 5): re-executes a run's recorded bytecode with its recorded seed
+// and options, puts each recorded input back at its recorded seq, and checks that every event the
+// kernel produces is the recorded line, byte for byte, and that every recorded input is consumed.
+// Nothing runs for real: effects the kernel requests are answered only by the log.
+//
+// The kernel's admission rule makes this well defined: an input is admitted only where the kernel
+// is admissible, so at each admissible point the replay admits the next line if it is an input and
+// steps otherwise. A run of consecutive input lines is one batch, recorded, then applied, as the
+// live host admitted it.
+//
+// Lines are compared as text, without parsing (only input lines are parsed, to be admitted): the
+// produced event's canonical parts must surround the recorded h. The h values themselves are the
+// chain's business (verify-log), which a caller runs beside the replay.
+import { EVENT_FORMAT_VERSION, type KernelEvent } from '../bytecode/events.js';
+import type { Bytecode } from '../bytecode/format.js';
+import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
+import { Kernel, KERNEL_VERSION, type KernelInput, type StepOutput } from '../vm/kernel.js';
+import type { BackendInfo, KernelOptions } from '../vm/core.js';
+import type { EffectRequest } from '../vm/effects.js';
+import { eventParts } from './chain.js';
+
+/** Why a run cannot be replayed by this build at all: not a divergence, a refusal. */
+export type RefusalReason = 'not-a-run' | 'kernel-version' | 'format-version' | 'code-hash';
+
+/** The run was recorded by another kernel or event format, or its recorded code is not the code it ran. */
+export class ReplayRefusedError extends Error {
+  override readonly name = 'ReplayRefusedError';
+
+  constructor(
+    readonly reason: RefusalReason,
+    readonly recorded: JsonValue,
+    readonly current: JsonValue,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One field that differs between the recorded and the produced event; path like `data.value.stdout`. */
+export interface FieldDifference {
+  readonly path: string;
+  /** Absent when the field is missing on that side. */
+  readonly expected?: JsonValue;
+  readonly produced?: JsonValue;
+}
+
+/** Where the produced event came from: the bytecode procedure and offset, and the DSL position. */
+export interface SourceLocation {
+  readonly pid: string;
+  readonly procedure: string;
+  readonly procedureIndex: number;
+  readonly offset: number;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface DivergenceDetails {
+  /** The first seq where the replay and the log differ. */
+  readonly seq: number;
+  /** The recorded event (without h), or null when the log has no line there. */
+  readonly expected: JsonObject | null;
+  /** The produced event, or null when the replay produced none there. */
+  readonly produced: JsonObject | null;
+  readonly differences: readonly FieldDifference[];
+  readonly location: SourceLocation | undefined;
+  /** What went wrong, in a sentence. */
+  readonly summary: string;
+}
+
+/** The replay produced something other than the log: carries the whole report. */
+export class ReplayDivergenceError extends Error implements DivergenceDetails {
+  override readonly name = 'ReplayDivergenceError';
+  readonly seq: number;
+  readonly expected: JsonObject | null;
+  readonly produced: JsonObject | null;
+  readonly differences: readonly FieldDifference[];
+  readonly location: SourceLocation | undefined;
+  readonly summary: string;
+
+  constructor(details: DivergenceDetails) {
+    super(divergenceMessage(details));
+    this.seq = details.seq;
+    this.expected = details.expected;
+    this.produced = details.produced;
+    this.differences = details.differences;
+    this.location = details.location;
+    this.summary = details.summary;
+  }
+}
+
+/** The run as line 0 records it: what a replay starts the kernel with. */
+export interface RecordedStart {
+  readonly codeHash: string;
+  readonly seed: string;
+  readonly input: JsonValue;
+  readonly options: Partial<KernelOptions>;
+  readonly backend: BackendInfo | null;
+  readonly kernel: string;
+  readonly format: number;
+}
+
+/** Reads line 0; refuses a log that does not start a run, or one from another kernel or event format. */
+export function recordedStart(line0: string | undefined): RecordedStart {
+  const event = line0 === undefined ? undefined : parseLine(line0);
+  if (event === undefined || event['kind'] !== 'run.started' || !isObject(event['data'])) {
+    throw new ReplayRefusedError('not-a-run', line0 === undefined ? null : line0.slice(0, 80), 'run.started', 'the log does not begin with run.started: it is not the log of a run');
+  }
+  const data = event['data'];
+  if (data['format'] !== EVENT_FORMAT_VERSION) {
+    throw new ReplayRefusedError('format-version', data['format'] ?? null, EVENT_FORMAT_VERSION, `the run was recorded in event format ${JSON.stringify(data['format'])}; this build reads format ${EVENT_FORMAT_VERSION}`);
+  }
+  if (data['kernel'] !== KERNEL_VERSION) {
+    throw new ReplayRefusedError('kernel-version', data['kernel'] ?? null, KERNEL_VERSION, `the run was recorded by kernel ${JSON.stringify(data['kernel'])}; this build runs kernel ${JSON.stringify(KERNEL_VERSION)}, whose events may differ for the same inputs`);
+  }
+  return {
+    backend: isObject(data['backend']) ? (data['backend'] as unknown as BackendInfo) : null,
+    codeHash: String(data['codeHash']),
+    format: data['format'],
+    input: data['input'] ?? null,
+    kernel: data['kernel'],
+    options: (isObject(data['options']) ? data['options'] : {}) as Partial<KernelOptions>,
+    seed: String(data['seed']),
+  };
+}
+
+const INPUT_KINDS: ReadonlySet<string> = new Set(['effect.completed', 'timer.fired', 'signal.external']);
+const KIND_KEY = '"kind":"';
+
+/**
+ * The top-level kind of a canonical line, without parsing it: the last `"kind":"` of a line is the
+ * top-level one, since only the pid string and the seq follow it and no JSON string holds an
+ * unescaped quote.
+ */
+export function lineKind(line: string): string {
+  const at = line.lastIndexOf(KIND_KEY);
+  if (at < 0) return '';
+  const start = at + KIND_KEY.length;
+  return line.slice(start, line.indexOf('"', start));
+}
+
+function parseLine(line: string): JsonObject | undefined {
+  try {
+    const value = JSON.parse(line) as JsonValue;
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The recorded input a line holds; undefined when the line is not a well-formed input. */
+export function inputOf(line: string): KernelInput | undefined {
+  const event = parseLine(line);
+  const data = event?.['data'];
+  if (event === undefined || !isObject(data)) return undefined;
+  switch (event['kind']) {
+    case 'effect.completed': {
+      const effect = data['effect'];
+      if (typeof effect !== 'string') return undefined;
+      if (data['ok'] === true) return { kind: 'effect.completed', effect, completion: { ok: true, value: data['value'] ?? null } };
+      const error = data['error'];
+      if (!isObject(error) || typeof error['kind'] !== 'string' || typeof error['message'] !== 'string') return undefined;
+      return { kind: 'effect.completed', effect, completion: { ok: false, error: { kind: error['kind'], message: error['message'] } } };
+    }
+    case 'timer.fired':
+      return typeof data['effect'] === 'string' ? { kind: 'timer.fired', effect: data['effect'] } : undefined;
+    case 'signal.external':
+      return typeof data['target'] === 'string' && typeof data['op'] === 'string' ? { kind: 'signal.external', target: data['target'], op: data['op'] as never } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The recorded line carries exactly the produced event: its parts around an h member. */
+function sameLine(line: string, event: KernelEvent): boolean {
+  const { before, after } = eventParts(event);
+  return line.length === before.length + 71 + after.length && line.startsWith(before) && line.startsWith('"h":"', before.length) && line.endsWith(after) && line.charCodeAt(before.length + 69) === 34;
+}
+
+function eventJson(event: KernelEvent): JsonObject {
+  return JSON.parse(JSON.stringify(event)) as JsonObject;
+}
+
+function withoutHash(line: string): JsonObject {
+  const event = parseLine(line);
+  if (event === undefined) return { unparsable: line.length > 400 ? `${line.slice(0, 400)}…` : line };
+  const rest: { [key: string]: JsonValue } = {};
+  for (const [key, value] of Object.entries(event)) if (key !== 'h') rest[key] = value;
+  return rest;
+}
+
+/** Field by field, the leaves where two JSON values differ. */
+export function fieldDifferences(expected: JsonValue | undefined, produced: JsonValue | undefined, path = ''): FieldDifference[] {
+  if (expected !== undefined && produced !== undefined && typeof expected === 'object' && typeof produced === 'object' && expected !== null && produced !== null && Array.isArray(expected) === Array.isArray(produced)) {
+    const keys = Array.isArray(expected) ? Array.from({ length: Math.max(expected.length, (produced as JsonValue[]).length) }, (_, i) => String(i)) : [...new Set([...Object.keys(expected), ...Object.keys(produced)])].sort();
+    const out: FieldDifference[] = [];
+    for (const key of keys) {
+      const at = path === '' ? key : `${path}.${key}`;
+      out.push(...fieldDifferences((expected as Record<string, JsonValue>)[key], (produced as Record<string, JsonValue>)[key], at));
+    }
+    return out;
+  }
+  if (JSON.stringify(expected) === JSON.stringify(produced)) return [];
+  return [{ path: path === '' ? '(event)' : path, ...(expected === undefined ? {} : { expected }), ...(produced === undefined ? {} : { produced }) }];
+}
+
+function divergenceMessage(d: DivergenceDetails): string {
+  const at = d.location === undefined ? '' : ` (${d.location.file}:${d.location.line}:${d.location.column}, ${d.location.procedure}+${d.location.offset}, in ${d.location.pid})`;
+  return `replay diverged at seq ${d.seq}${at}: ${d.summary}`;
+}
+
+export interface ReplayOptions {
+  /** Called after each transition with its output, as the live host's observe is. */
+  readonly observe?: (kernel: Kernel, output: StepOutput) => void;
+}
+
+export interface ReplayResult {
+  readonly kernel: Kernel;
+  /** Lines replayed. */
+  readonly events: number;
+  /** The log ended in run.finished, and so did the replay. */
+  readonly finished: boolean;
+  /** Effects requested and neither completed nor cancelled in the log, in request order: what a resumed run re-issues. */
+  readonly outstanding: readonly EffectRequest[];
+  /** Every blob the replay produced (conversations, contents of writes), by hash. */
+  readonly blobs: ReadonlyMap<string, string>;
+  /**
+   * Events the kernel produced past the end of an unfinished log: the rest of the transition the
+   * log stopped in, never made durable. A resumed run appends them before anything else.
+   */
+  readonly beyond: readonly KernelEvent[];
+}
+
+/**
+ * Replays a log exactly. `lines` gives the log's lines (without newlines) in order, and is called
+ * again to locate a divergence. Throws ReplayRefusedError or ReplayDivergenceError.
+ */
+export function replayExact(bytecode: Bytecode, lines: () => Iterable<string>, options: ReplayOptions = {}): ReplayResult {
+  try {
+    return runReplay(bytecode, lines(), options, undefined);
+  } catch (error) {
+    if (!(error instanceof Divergence)) throw error;
+    const location = locate(bytecode, lines, error.seq);
+    throw new ReplayDivergenceError({ ...error.details, location });
+  }
+}
+
+/** A divergence found on the first pass, before its location is known. */
+class Divergence extends Error {
+  constructor(
+    readonly seq: number,
+    readonly details: Omit<DivergenceDetails, 'location'>,
+  ) {
+    super(details.summary);
+  }
+}
+
+/** Replays again up to seq, tracing emits, to name the instruction that produced the event there. */
+function locate(bytecode: Bytecode, lines: () => Iterable<string>, seq: number): SourceLocation | undefined {
+  let found: { pid: string; procedure: number; pc: number } | undefined;
+  try {
+    runReplay(bytecode, lines(), {}, (kernel, event) => {
+      if (event.seq === seq && found === undefined) found = kernel.location(event.pid);
+    });
+  } catch {
+    // The same divergence again: the trace has seen the event, if there was one.
+  }
+  if (found === undefined) return undefined;
+  const procedure = bytecode.code.procedures[found.procedure];
+  const position = bytecode.debug.procedures[found.procedure]?.lines[found.pc];
+  return {
+    column: position?.[1] ?? 0,
+    file: bytecode.debug.file,
+    line: position?.[0] ?? 0,
+    offset: found.pc,
+    pid: found.pid,
+    procedure: procedure?.name ?? `#${found.procedure}`,
+    procedureIndex: found.procedure,
+  };
+}
+
+function runReplay(bytecode: Bytecode, source: Iterable<string>, options: ReplayOptions, trace: ((kernel: Kernel, event: KernelEvent) => void) | undefined): ReplayResult {
+  const iterator = source[Symbol.iterator]();
+  const first = iterator.next();
+  const start = recordedStart(first.done === true ? undefined : first.value);
+  if (start.codeHash !== bytecode.codeHash) {
+    throw new ReplayRefusedError('code-hash', start.codeHash, bytecode.codeHash, `the run ran code ${start.codeHash.slice(0, 16)}…, but the bytecode given is ${bytecode.codeHash.slice(0, 16)}…`);
+  }
+  /** The line at seq `seq`, not yet consumed; undefined at the end of the log. */
+  let line: string | undefined = first.done === true ? undefined : first.value;
+  let previous: string | undefined;
+  let seq = 0;
+  const advance = (): void => {
+    previous = line;
+    seq++;
+    const next = iterator.next();
+    line = next.done === true ? undefined : next.value;
+  };
+  const beyond: KernelEvent[] = [];
+  const blobs = new Map<string, string>();
+  const requested = new Map<string, EffectRequest>();
+
+  const started = Kernel.start({ backend: start.backend, bytecode, input: start.input, options: start.options, seed: start.seed });
+  const k = started.kernel;
+  if (trace !== undefined) k.traceEmits((event) => trace(k, event));
+  const check = (output: StepOutput): void => {
+    for (const blob of output.blobs) blobs.set(blob.hash, blob.text);
+    for (const request of output.requests) requested.set(request.effect, request);
+    for (const id of output.cancels) requested.delete(id);
+    for (const event of output.events) {
+      if (line === undefined) {
+        // A log that stopped (no run.finished) ends inside this transition: the rest was never durable.
+        if (previous === undefined || lineKind(previous) !== 'run.finished') {
+          beyond.push(event);
+          continue;
+        }
+        throw new Divergence(event.seq, { seq: event.seq, expected: null, produced: eventJson(event), differences: fieldDifferences(undefined, eventJson(event)), summary: `the replay produced ${event.kind} at seq ${event.seq}, past the end of the log (${seq} lines)` });
+      }
+      if (!sameLine(line, event)) {
+        const expected = withoutHash(line);
+        const produced = eventJson(event);
+        throw new Divergence(event.seq, { seq: event.seq, expected, produced, differences: fieldDifferences(expected, produced), summary: `the log has ${String(expected['kind'] ?? 'an unreadable line')} at seq ${event.seq}, the replay produced ${event.kind}` });
+      }
+      advance();
+    }
+    options.observe?.(k, output);
+  };
+  check(started.output);
+
+  while (line !== undefined) {
+    const kind = lineKind(line);
+    if (k.finished) {
+      const expected = withoutHash(line);
+      throw new Divergence(seq, { seq, expected, produced: null, differences: fieldDifferences(expected, undefined), summary: `the log goes on with ${kind} at seq ${seq} after the replay finished the run` });
+    }
+    if (k.admissible && INPUT_KINDS.has(kind)) {
+      // A run of input lines: recorded in order, then applied together.
+      do {
+        const input = inputOf(line);
+        if (input === undefined) throw new Divergence(seq, { seq, expected: withoutHash(line), produced: null, differences: [], summary: `the ${kind} line at seq ${seq} is not a well-formed input` });
+        if (input.kind !== 'signal.external') requested.delete(input.effect);
+        check(k.record(input));
+      } while (line !== undefined && INPUT_KINDS.has(lineKind(line)));
+      check(k.apply());
+      continue;
+    }
+    if (k.runnable) {
+      check(k.step());
+      continue;
+    }
+    const expected = withoutHash(line);
+    throw new Divergence(seq, { seq, expected, produced: null, differences: fieldDifferences(expected, undefined), summary: `the log has ${String(expected['kind'] ?? 'an unreadable line')} at seq ${seq}, but the replay was waiting for an input` });
+  }
+  // A log that stopped replays up to its last line; one that ended must end the replay too.
+  const finished = previous !== undefined && lineKind(previous) === 'run.finished';
+  if (finished && !k.finished) throw new Divergence(seq, { seq, expected: null, produced: null, differences: [], summary: 'the log ended in run.finished, but the replay did not finish' });
+  return { beyond, blobs, events: seq, finished, kernel: k, outstanding: [...requested.values()] };
+}
