@@ -90,13 +90,16 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
       log.append(event);
       if (mounts.note(event)) mountChanges.push(event);
     }
+    toDispatch.push(...output.requests);
     for (const id of output.cancels) {
       const timer = timers.get(id);
       if (timer !== undefined) clearTimeout(timer);
       timers.delete(id);
       controllers.get(id)?.abort();
+      // Cancelled before it was dispatched (requested in this output or since the last commit): it never starts.
+      const waiting = toDispatch.findIndex((request) => request.effect === id);
+      if (waiting >= 0) toDispatch.splice(waiting, 1);
     }
-    toDispatch.push(...output.requests);
     options.observe?.(kernel, output);
   };
 
@@ -257,8 +260,9 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
         arrival = nextArrival();
       }
       if (arrival === undefined) continue;
-      // Every input that has arrived is recorded, made durable by one commit, then applied.
-      for (; arrival !== undefined; arrival = ordered && kernel.runnable ? undefined : nextArrival()) handle(kernel, kernel.record(arrival.input));
+      // Every input that has arrived is recorded, made durable by one commit, then applied. Ordered,
+      // a batch is one input: which inputs had arrived together is timing, and would show.
+      for (; arrival !== undefined; arrival = ordered ? undefined : nextArrival()) handle(kernel, kernel.record(arrival.input));
       await commitAndDispatch();
       handle(kernel, kernel.apply());
     }

@@ -58,8 +58,9 @@ export class WorkspaceMounts {
     for (const mount of ordered) {
       const source = mount.source === undefined ? undefined : isAbsolute(mount.source) ? mount.source : join(this.workflowDir, mount.source);
       await this.workspace.mount(pid, mount, source);
-      const root = await this.workspace.realPathFor(pid, mount.path, 'read');
-      if (root.ok && !this.hostPaths.some((p) => p.host === root.path)) this.hostPaths.push({ host: root.path, standIn: mount.path === '/' ? '' : mount.path });
+      // Only the name of its root: resolving the root of an overlay would copy its whole base up.
+      const root = this.workspace.hostRoot(pid, mount.path);
+      if (root !== undefined && !this.hostPaths.some((p) => p.host === root)) this.hostPaths.push({ host: root, standIn: mount.path === '/' ? '' : mount.path });
     }
   }
 }

@@ -14,7 +14,7 @@ import type { FinalExit, Process } from './process.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
 
 /** Bumped whenever the same inputs could produce different events. */
-export const KERNEL_VERSION = '1';
+export const KERNEL_VERSION = '2';
 
 export interface StartRequest {
   readonly bytecode: Bytecode;

@@ -51,7 +51,7 @@ export function acquire(k: KernelCore, p: Process, resource: string, ttl: number
     p.frame?.stack.push(leaseValue(result.granted));
     return false;
   }
-  k.emit('lease.queued', p.name, { position: result.queued, resource });
+  k.emit('lease.queued', p.name, { position: result.queued + 1, resource });
   const wait = { kind: 'acquire' as const, resource, ttl, timer: null as string | null };
   k.block(p, wait);
   if (timeout >= 0) {

@@ -28,6 +28,23 @@ async function liveRun(file: string, script: string, orderedCompletions = false)
   return { ...run, dir: join(dir, 'run') };
 }
 
+/** Runs a workflow given as text, with an empty script and PATH for its tools; the run directory's events are returned parsed. */
+async function liveRunSource(source: string, name: string, options: { orderedCompletions?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `aos-live-${name}-`));
+  made.push(dir);
+  const file = join(dir, `${name}.aos`);
+  const bytecode = compileSource(source, file, fileHost(file)).bytecode;
+  if (bytecode === undefined) throw new Error(`${name} does not compile`);
+  const runDir = join(dir, 'run');
+  const log = await RunLog.create(runDir);
+  const workspace = await Workspace.create(join(runDir, 'workspace'));
+  const backend = new ScriptedBackend(scriptFromObject({ format: 'aos-script', responses: [], version: 1 }, 'empty.json'));
+  const run = await runLive({ backend, bytecode, hostEnv: { PATH: process.env['PATH'] }, log, options: { orderedCompletions: options.orderedCompletions === true }, seed: '1', workflowDir: dir, workspace });
+  await log.close();
+  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; pid?: string; data?: Record<string, unknown> });
+  return { ...run, runDir, events };
+}
+
 describe('the live host', () => {
   it('runs docs-merge offline on its script: a durable, verifiable log and the merged page on disk', async () => {
     const run = await liveRun('workflows/docs-merge.aos', 'workflows/docs-merge.script.json', true);
@@ -83,8 +100,6 @@ main { let r = call counter timeout 1m exit r.output }`;
 
 describe('the live host keeps binary tool output', () => {
   it('stores output that is not UTF-8 as a blob named by the sha256 of its bytes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aos-live-binary-'));
-    made.push(dir);
     const source = `workflow binary version "1"
 model m { id "m" }
 tool bytes { argv ["printf", "\\\\377\\\\376\\\\000A"] timeout 10s }
@@ -95,20 +110,34 @@ agent emitter {
   run { let out = exec bytes exit out }
 }
 main { let r = call emitter timeout 1m exit r.output }`;
-    const file = join(dir, 'binary.aos');
-    const bytecode = compileSource(source, file, fileHost(file)).bytecode;
-    if (bytecode === undefined) throw new Error('does not compile');
-    const runDir = join(dir, 'run');
-    const log = await RunLog.create(runDir);
-    const workspace = await Workspace.create(join(runDir, 'workspace'));
-    const backend = new ScriptedBackend(scriptFromObject({ format: 'aos-script', responses: [], version: 1 }, 'empty.json'));
-    const run = await runLive({ backend, bytecode, hostEnv: { PATH: process.env['PATH'] }, log, seed: '1', workflowDir: dir, workspace });
-    await log.close();
+    const { runDir, ...run } = await liveRunSource(source, 'binary');
     const output = run.result?.output as { stdout: string | null; stdout_blob: string; exit_code: number };
     expect(output).toMatchObject({ exit_code: 0, stdout: null });
     const { createHash } = await import('node:crypto');
     const expected = Buffer.from([0xff, 0xfe, 0x00, 0x41]);
     expect(output.stdout_blob).toBe(createHash('sha256').update(expected).digest('hex'));
     expect(readFileSync(join(runDir, 'blobs', output.stdout_blob))).toEqual(expected);
+  });
+});
+
+describe('the live host and cancellation', () => {
+  it('never starts an effect cancelled before it was dispatched', async () => {
+    // The call's timeout timer is requested, then cancelled in the same step when the callee has
+    // already exited: the timer must never be set, so it never fires.
+    const source = `workflow cancelled version "1"
+model m { id "m" }
+agent quick {
+  model m
+  budget { turns 1 tokens 1 time 1m }
+  run { exit "fast" }
+}
+main { let r = call quick timeout 20ms sleep 100ms exit r }`;
+    const { events, result } = await liveRunSource(source, 'cancelled');
+    expect(result).toMatchObject({ status: 'ok', output: { output: 'fast' } });
+    const cancelled = events.filter((e) => e.kind === 'effect.cancelled').map((e) => e.data?.['effect']);
+    expect(cancelled.length).toBeGreaterThan(0);
+    const admitted = events.filter((e) => e.kind === 'timer.fired' || e.kind === 'effect.completed').map((e) => e.data?.['effect']);
+    expect(admitted.filter((id) => cancelled.includes(id))).toEqual([]);
+    expect(events.some((e) => e.kind === 'effect.discarded')).toBe(false);
   });
 });

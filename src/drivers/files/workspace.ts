@@ -162,6 +162,14 @@ export class Workspace {
   }
 
   /**
+   * The real directory a process's mount lives in, as mounted, without opening or copying
+   * anything: for recognising its host path in what tools print. Undefined when not mounted.
+   */
+  hostRoot(processName: string, mountPath: string): string | undefined {
+    return this.mounts.get(processName)?.find((m) => m.entry.path === mountPath)?.tree.realRoot;
+  }
+
+  /**
    * A checked real path for a tool's argv or cwd: inside the mount when checked, or where a missing
    * final name would be made (writable mounts only; `write` also makes missing parents). In an
    * overlay the path is first copied up from the base, so a tool never changes the base.
@@ -170,8 +178,12 @@ export class Workspace {
     return this.attempt('resolve', path, async () => {
       const { mounted, segments } = await this.target(processName, path, access);
       if (mounted.base !== undefined) await this.copyUp(processName, mounted, mounted.base, segments);
-      const found = await realPath(mounted.tree, segments, path, access === 'write', this.hooks);
-      if (found.kind === 'missing' && !mounted.writable) throw new FileProblem('not-found', `${quote(path)} does not exist`);
+      // A missing path in a read-only mount may be an output a tool was to make there: say why it cannot.
+      const cannotMake = (problem: string) => new FileProblem('not-found', `${problem}, and reference mount ${quote(mounted.entry.path)} is read-only: no tool may create anything in it`);
+      const found = await realPath(mounted.tree, segments, path, access === 'write', this.hooks).catch((error: unknown) => {
+        throw !mounted.writable && error instanceof FileProblem && error.kind === 'not-found' ? cannotMake(error.problem) : error;
+      });
+      if (found.kind === 'missing' && !mounted.writable) throw cannotMake(`${quote(path)} does not exist`);
       return { path: found.path };
     });
   }
