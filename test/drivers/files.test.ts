@@ -230,6 +230,15 @@ describe('overlays', () => {
     expect(text(await ws.read('other', '/docs/a.md'))).toBe('A by e');
   });
 
+  it('give a tool a new path whose folders the base lacks, made in the overlay only', async () => {
+    const ws = await Workspace.create(join(base, 'ws'));
+    await editor(ws);
+    const made = await ws.realPathFor('editor#1', '/draft/new/deep/out.bin', 'write');
+    if (!made.ok) throw new Error(made.error.message);
+    expect(made.path).toBe(join(ws.root, 'overlays', 'editor%231', 'draft', 'new', 'deep', 'out.bin'));
+    expect(failure(await ws.read('reader#1', '/docs/new'), '/docs/new').kind).toBe('not-found');
+  });
+
   it('list the overlay and the base together', async () => {
     const ws = await Workspace.create(join(base, 'ws'));
     await editor(ws);

@@ -1,9 +1,10 @@
 // Reading, writing, copying and listing inside a confined tree, each through walks (confined.ts).
 // Writes go to a temporary file beside the target, created with O_EXCL|O_NOFOLLOW and checked,
 // then renamed over the target, so a reader never sees half a file; a commit stages all its
-// temporary files before it renames any.
+// temporary files before it renames any. A copy keeps its source's permission bits, so a program
+// a tool built is still executable after a copy-up or a commit.
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs, type Dirent } from 'node:fs';
+import { constants, promises as fs, type Dirent, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { FileProblem, entryKind, errnoOf, fdPath, ioProblem, withWalk, type EntryKind, type Located, type Tree, type Walk, type WalkHooks } from './confined.js';
 import { RESERVED_PREFIX, below, quote } from './virtual-paths.js';
@@ -55,23 +56,30 @@ async function readCapped(handle: FileHandle, size: number, virtualPath: string,
 /** A fresh name for a temporary file; the reserved prefix keeps it out of listings and paths. */
 export const temporaryName = (): string => `${RESERVED_PREFIX}tmp-${randomBytes(8).toString('hex')}`;
 
+/** The permission bits a written file is created with (less the umask). */
+const NEW_FILE_MODE = 0o644;
+
+/** The permission bits of a file, to give its copy (never set-id or sticky bits). */
+const permissions = (stats: Stats): number => stats.mode & 0o777;
+
 /**
  * Replaces (or creates) a file atomically: the parent directories are walked (and made), a
  * temporary file is filled beside the target and renamed over it. A symlink at the target is
- * replaced, never written through. `ifAbsent` skips the write when the target exists.
+ * replaced, never written through. `ifAbsent` skips the write when the target exists; `mode`
+ * sets the file's permission bits exactly (otherwise they are 0644 less the umask).
  */
 export async function writeFile(
   tree: Tree,
   segments: readonly string[],
   virtualPath: string,
   fill: (handle: FileHandle) => Promise<void>,
-  options: { readonly ifAbsent?: boolean; readonly hooks?: WalkHooks } = {},
+  options: { readonly ifAbsent?: boolean; readonly hooks?: WalkHooks; readonly mode?: number } = {},
 ): Promise<boolean> {
   return withWalk(tree, options.hooks ?? {}, async (walk) => {
     const name = await enterParent(walk, segments, virtualPath, true);
     if (options.ifAbsent && (await walk.lstat(name)) !== undefined) return false;
     const temporary = temporaryName();
-    await fillTemporary(walk, temporary, virtualPath, fill);
+    await fillTemporary(walk, temporary, virtualPath, fill, options.mode);
     await renameInto(walk, temporary, name, virtualPath);
     return true;
   });
@@ -87,7 +95,7 @@ export async function stageFile(from: Tree, to: Tree, segments: readonly string[
       const virtualPath = below(to.virtualRoot, segments);
       await withWalk(to, {}, async (walk) => {
         await enterParent(walk, segments, virtualPath, true);
-        await fillTemporary(walk, temporary, virtualPath, (target) => copyHandle(found.handle, target));
+        await fillTemporary(walk, temporary, virtualPath, (target) => copyHandle(found.handle, target), permissions(found.stats));
       });
       return true;
     } finally {
@@ -135,16 +143,20 @@ async function enterParent(walk: Walk, segments: readonly string[], virtualPath:
   return name;
 }
 
-/** Creates the temporary file with O_EXCL|O_NOFOLLOW, checks where it really is, fills and syncs it; removes it on failure. */
-async function fillTemporary(walk: Walk, temporary: string, virtualPath: string, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
+/**
+ * Creates the temporary file with O_EXCL|O_NOFOLLOW, checks where it really is, fills and syncs
+ * it; removes it on failure. A given `mode` is set exactly, whatever the umask.
+ */
+async function fillTemporary(walk: Walk, temporary: string, virtualPath: string, fill: (handle: FileHandle) => Promise<void>, mode?: number): Promise<void> {
   let handle: FileHandle;
   try {
-    handle = await fs.open(walk.entry(temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+    handle = await fs.open(walk.entry(temporary), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, NEW_FILE_MODE);
   } catch (error) {
     throw ioProblem(error, virtualPath);
   }
   try {
     await walk.checkInside(handle, virtualPath, false);
+    if (mode !== undefined) await handle.chmod(mode);
     await fill(handle);
     await handle.sync();
   } catch (error) {
@@ -185,7 +197,7 @@ export async function copyFile(from: Tree, to: Tree, segments: readonly string[]
     if (found.kind === 'missing') return false;
     if (found.kind !== 'file') throw notAFile(found, sourcePath);
     try {
-      return await writeFile(to, segments, below(to.virtualRoot, segments), (target) => copyHandle(found.handle, target), options);
+      return await writeFile(to, segments, below(to.virtualRoot, segments), (target) => copyHandle(found.handle, target), { ...options, mode: permissions(found.stats) });
     } finally {
       await found.handle.close();
     }

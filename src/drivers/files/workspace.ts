@@ -330,10 +330,14 @@ export class Workspace {
     const covered = (relative: string) => [...(done as Set<string>)].some((d) => d === '' || d === relative || relative.startsWith(`${d}/`));
     const relative = segments.join('/');
     if (covered(relative)) return;
+    // A path whose folders the base lacks has nothing to copy: the overlay makes it new.
     const kind = await withWalk(base.tree, {}, async (walk) => {
       const found = await walk.locate(segments);
       if (found.kind === 'file') await found.handle.close();
       return found.kind;
+    }).catch((error: unknown) => {
+      if (error instanceof FileProblem && error.kind === 'not-found') return 'missing' as const;
+      throw error;
     });
     if (kind === 'file') await copyFile(base.tree, overlay.tree, segments, { ifAbsent: true });
     else if (kind === 'directory') {
