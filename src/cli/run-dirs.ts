@@ -1,0 +1,40 @@
+// Naming runs on the command line: a run id in the runs directory, or a run directory's path; and
+// a folder of run directories (golden/) for the commands that take several.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { EVENTS_FILE, MANIFEST_FILE } from '../replay/log-writer.js';
+import { UsageError } from './files.js';
+
+export const DEFAULT_RUNS_DIR = '.aos/runs';
+
+/** A folder holding a manifest or a log: a run directory, complete or not. */
+export function isRunDir(dir: string): boolean {
+  return existsSync(join(dir, MANIFEST_FILE)) || existsSync(join(dir, EVENTS_FILE));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The run directory `run` names for `command`: an id in runsDir first, else a path. */
+export function findRun(command: string, run: string, runsDir: string): string {
+  const candidates = isAbsolute(run) ? [run] : [join(runsDir, run), run];
+  const found = candidates.find(isRunDir);
+  if (found !== undefined) return found;
+  const folder = candidates.find(isDirectory);
+  if (folder !== undefined) throw new UsageError(`${command}: ${folder} is not a run directory: it has no ${MANIFEST_FILE} and no ${EVENTS_FILE}`);
+  throw new UsageError(`${command}: no run "${run}" in ${runsDir}, and no run directory ${run}`);
+}
+
+/** The run directories directly inside dir, by name; empty when dir is itself a run or holds none. */
+export function runsIn(dir: string): string[] {
+  if (!isDirectory(dir) || isRunDir(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .map((name) => join(dir, name))
+    .filter((path) => isDirectory(path) && isRunDir(path));
+}
