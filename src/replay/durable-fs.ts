@@ -32,6 +32,8 @@ export interface DurableFs {
   syncDir(path: string): Promise<void>;
   /** Replaces to with from in one step; durable only after a syncDir of to's directory. */
   rename(from: string, to: string): Promise<void>;
+  /** Cuts a file to its first size bytes, durably: returns once the new size is synced. */
+  truncate(path: string, size: number): Promise<void>;
   /** Removes a file; false when it did not exist. */
   remove(path: string): Promise<boolean>;
   readFile(path: string): Promise<Uint8Array | undefined>;
@@ -97,6 +99,16 @@ export const nodeFs: DurableFs = {
 
   mkdir(path) {
     return mkdir(path, { recursive: true });
+  },
+
+  async truncate(path, size) {
+    const handle = await open(path, 'r+');
+    try {
+      await handle.truncate(size);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
   },
 
   async syncDir(path) {

@@ -153,7 +153,10 @@ export async function readRunLog(dir: string, options: { readonly fs?: DurableFs
   return { manifest, lines: sound, head, count: sound.length, finished, tail };
 }
 
-export type RunLogOptions = RunLockOptions;
+export interface RunLogOptions extends RunLockOptions {
+  /** open(): cut a torn tail off the log (the caller warns), so that the log can grow again. */
+  readonly cutTail?: boolean;
+}
 
 interface WriterState {
   /** The h of the last line on disk, and the count of lines. */
@@ -232,8 +235,9 @@ export class RunLog {
 
   /**
    * Takes the lock of an existing run and reads its log (readRunLog), ready to append after its
-   * last sound line. Lines a crashed writer wrote without a sync are synced first. A log with a
-   * torn tail or ending in run.finished takes no more lines.
+   * last sound line. Lines a crashed writer wrote without a sync are synced first. A log ending in
+   * run.finished takes no more lines, nor does one with a torn tail unless `cutTail` cuts it off
+   * (contents.tail still tells what was cut).
    */
   static async open(dir: string, options: RunLogOptions = {}): Promise<{ log: RunLog; contents: RunLogContents }> {
     const fs = options.fs ?? nodeFs;
@@ -241,10 +245,12 @@ export class RunLog {
     let events: DurableFile | undefined;
     try {
       const contents = await readRunLog(dir, { fs });
+      const cut = contents.tail !== undefined && options.cutTail === true;
+      if (cut) await fs.truncate(join(dir, EVENTS_FILE), (contents.tail as TornTail).offset);
       events = await fs.open(join(dir, EVENTS_FILE), 'append');
       await events.sync();
       const state = { head: contents.head, count: contents.count, manifested: contents.manifest.count, finished: contents.finished };
-      return { log: new RunLog(dir, fs, lock, events, state, contents.tail), contents };
+      return { log: new RunLog(dir, fs, lock, events, state, cut ? undefined : contents.tail), contents };
     } catch (error) {
       await events?.close();
       await lock.release();

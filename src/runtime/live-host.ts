@@ -38,6 +38,26 @@ export interface LiveRunOptions {
   readonly hostPaths?: readonly { readonly host: string; readonly standIn: string }[];
   /** Called after each kernel transition, with its output (progress displays, tests). */
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
+  /** Continue a run that stopped, instead of starting one (seed and input are then the log's). */
+  readonly resume?: ResumeState;
+}
+
+/**
+ * Where a resumed run picks up: the kernel as an exact replay of the log left it (src/replay), and
+ * what the host must redo because it was lost with the process that stopped.
+ */
+export interface ResumeState {
+  readonly kernel: Kernel;
+  /** Events the replay produced past the end of the log (the rest of its last transition): appended first. */
+  readonly beyond: readonly KernelEvent[];
+  /** Effects requested and neither completed nor cancelled in the log: dispatched again, under the same ids. */
+  readonly outstanding: readonly EffectRequest[];
+  /** Blobs the kernel produced (conversations, contents of writes), by hash. */
+  readonly blobs: ReadonlyMap<string, string>;
+  /** The log's events that place mounts (proc.spawned, overlay.discarded), in order. */
+  readonly mountEvents: readonly KernelEvent[];
+  /** Model calls dispatched per process before the stop, not counting the outstanding ones. */
+  readonly turns: ReadonlyMap<string, number>;
 }
 
 export interface LiveRun {
@@ -229,15 +249,25 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     return arrival;
   };
 
-  const started = Kernel.start({
-    backend: { json: backend.supportsJsonMode(), name: backend.name, streaming: backend.supportsStreaming(), tools: backend.supportsTools() },
-    bytecode: options.bytecode,
-    input: options.input ?? null,
-    options: options.options ?? {},
-    seed: options.seed,
-  });
-  const { kernel } = started;
-  handle(kernel, started.output);
+  const kernel = options.resume === undefined ? start(options) : resumed(options.resume);
+  function start(o: LiveRunOptions): Kernel {
+    const started = Kernel.start({
+      backend: { json: backend.supportsJsonMode(), name: backend.name, streaming: backend.supportsStreaming(), tools: backend.supportsTools() },
+      bytecode: o.bytecode,
+      input: o.input ?? null,
+      options: o.options ?? {},
+      seed: o.seed,
+    });
+    handle(started.kernel, started.output);
+    return started.kernel;
+  }
+  function resumed(state: ResumeState): Kernel {
+    for (const [hash, text] of state.blobs) storeBlob(hash, text);
+    for (const event of state.mountEvents) if (mounts.note(event)) mountChanges.push(event);
+    turns.continueFrom(state.turns);
+    handle(state.kernel, { blobs: [], cancels: [], events: [...state.beyond], requests: [...state.outstanding] });
+    return state.kernel;
+  }
   try {
     while (!kernel.finished) {
       // An arrival stops the stepping, but only where the kernel is admissible (not right after a

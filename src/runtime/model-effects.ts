@@ -11,6 +11,11 @@ import type { Completion } from '../vm/effects.js';
 export class TurnCounter {
   private readonly turns = new Map<string, number>();
 
+  /** Takes up the counts of a run that stopped (resuming it). */
+  continueFrom(counts: ReadonlyMap<string, number>): void {
+    for (const [process, turns] of counts) this.turns.set(process, turns);
+  }
+
   next(process: string): number {
     const turn = (this.turns.get(process) ?? 0) + 1;
     this.turns.set(process, turn);

@@ -1,31 +1,43 @@
 // One run, start to end: its directory (`manifest.json`, `workflow.aosb.json`, `events.jsonl`,
 // `blobs/`, `workspace/`), the live host driving the kernel, and the completion report written
-// when the run ends. Nothing in the directory depends on the machine it was made on.
+// when the run ends. Nothing in the directory depends on the machine it was made on. A run that
+// stopped (a crash, a kill) is resumed from its log: replayed exactly, then continued live.
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { KernelEvent } from '../bytecode/events.js';
 import { canonicalJson } from '../bytecode/hash.js';
 import type { Bytecode } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
+import { readBytecode } from '../bytecode/reader.js';
 import { Workspace } from '../drivers/files.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { CompletionReport } from '../generated/completion.js';
 import { nodeFs, replaceFile } from '../replay/durable-fs.js';
-import { RunLog } from '../replay/log-writer.js';
+import { RunLog, type RunLogContents, type TornTail } from '../replay/log-writer.js';
+import { lineKind, recordedStart, replayExact } from '../replay/replay.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
 import { completionMarkdown, completionReport } from './completion.js';
-import { runLive } from './live-host.js';
+import { runLive, type LiveRun, type ResumeState } from './live-host.js';
 
-export interface RunRequest {
-  readonly bytecode: Bytecode;
+export const BYTECODE_FILE = 'workflow.aosb.json';
+
+/** What a run needs from the host, whether it starts or resumes. */
+export interface HostRequest {
   readonly runDir: string;
+  /** The folder a workflow's `from` paths are relative to. */
   readonly workflowDir: string;
-  readonly seed: string;
-  readonly input: JsonValue;
   readonly backend: InferenceBackend;
   readonly scripted: boolean;
-  readonly orderedCompletions: boolean;
   readonly hostEnv: Readonly<Record<string, string | undefined>>;
   readonly secrets: readonly string[];
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
+}
+
+export interface RunRequest extends HostRequest {
+  readonly bytecode: Bytecode;
+  readonly seed: string;
+  readonly input: JsonValue;
+  readonly orderedCompletions: boolean;
 }
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -33,38 +45,101 @@ const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 export async function run(request: RunRequest): Promise<CompletionReport> {
   const log = await RunLog.create(request.runDir);
   try {
-    await replaceFile(nodeFs, join(request.runDir, 'workflow.aosb.json'), encode(`${canonicalJson(request.bytecode)}\n`));
+    await replaceFile(nodeFs, join(request.runDir, BYTECODE_FILE), encode(`${canonicalJson(request.bytecode)}\n`));
     const workspace = await Workspace.create(join(request.runDir, 'workspace'));
-    const live = await runLive({
-      backend: request.backend,
-      bytecode: request.bytecode,
-      hostEnv: request.hostEnv,
-      hostPaths: [{ host: resolve(request.runDir), standIn: '<run>' }],
-      input: request.input,
-      log,
-      options: { orderedCompletions: request.orderedCompletions },
-      secrets: request.secrets,
-      seed: request.seed,
-      workflowDir: request.workflowDir,
-      workspace,
-      ...(request.observe === undefined ? {} : { observe: request.observe }),
-    });
-    const report = completionReport({
-      backend: { name: request.backend.name, scripted: request.scripted },
-      blob: (hash) => {
-        const content = live.blobs.get(hash);
-        return content === undefined || typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
-      },
-      bytecode: request.bytecode,
-      events: log.count,
-      head: log.head,
-      kernel: live.kernel,
-      seed: request.seed,
-    });
-    await replaceFile(nodeFs, join(request.runDir, 'completion.json'), encode(`${JSON.stringify(report, null, 2)}\n`));
-    await replaceFile(nodeFs, join(request.runDir, 'completion.md'), encode(completionMarkdown(report)));
-    return report;
+    const live = await runLive({ ...liveOptions(request, log, workspace), bytecode: request.bytecode, input: request.input, options: { orderedCompletions: request.orderedCompletions }, seed: request.seed });
+    return await finish(request, request.bytecode, request.seed, log, live);
   } finally {
     await log.close();
   }
+}
+
+/** A run that cannot be resumed: it finished, or it is not a run. */
+export class ResumeError extends Error {
+  override readonly name = 'ResumeError';
+}
+
+export interface ResumeNotes {
+  /** The torn last line cut off the log, if there was one. */
+  readonly cut: TornTail | undefined;
+  /** Lines the log held when the run was taken up. */
+  readonly replayed: number;
+  /** Effects dispatched again. */
+  readonly reissued: number;
+}
+
+/**
+ * Continues a run that stopped: takes its lock (over a dead writer's), cuts a torn last line, rebuilds the kernel by
+ * replaying the log exactly, dispatches again the effects that were dispatched and never
+ * completed (under the same ids), and runs on live to the end.
+ */
+export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) => void): Promise<CompletionReport> {
+  // Resuming is the decision to take over the lock of a writer that died on this machine; a
+  // writer still running, or one of another machine, keeps it.
+  const { log, contents } = await RunLog.open(request.runDir, { breakStale: true, cutTail: true });
+  try {
+    if (contents.finished) throw new ResumeError(`the run in ${request.runDir} has finished: there is nothing to resume`);
+    const bytecode = readBytecode(await readFile(join(request.runDir, BYTECODE_FILE), 'utf8'));
+    const replay = replayExact(bytecode, () => contents.lines);
+    const state = resumeState(contents, replay);
+    notes?.({ cut: contents.tail, reissued: state.outstanding.length, replayed: contents.count });
+    const start = recordedStart(contents.lines[0]);
+    const workspace = await Workspace.create(join(request.runDir, 'workspace'));
+    const live = await runLive({ ...liveOptions(request, log, workspace), bytecode, options: { orderedCompletions: start.options.orderedCompletions === true }, resume: state, seed: start.seed });
+    return await finish(request, bytecode, start.seed, log, live);
+  } finally {
+    await log.close();
+  }
+}
+
+/** What the host redoes, from the log's lines and their replay. */
+function resumeState(contents: RunLogContents, replay: ReturnType<typeof replayExact>): ResumeState {
+  const mountEvents: KernelEvent[] = [];
+  const turns = new Map<string, number>();
+  for (const line of contents.lines) {
+    const kind = lineKind(line);
+    if (kind !== 'proc.spawned' && kind !== 'overlay.discarded' && kind !== 'effect.requested') continue;
+    const event = JSON.parse(line) as KernelEvent;
+    if (kind !== 'effect.requested') mountEvents.push(event);
+    else if (event.data?.['op'] === 'model' && event.pid !== undefined) turns.set(event.pid, (turns.get(event.pid) ?? 0) + 1);
+  }
+  // Past the end of the log, and still outstanding: counted again when dispatched again.
+  for (const event of replay.beyond) {
+    if (event.kind === 'effect.requested' && event.data?.['op'] === 'model' && event.pid !== undefined) turns.set(event.pid, (turns.get(event.pid) ?? 0) + 1);
+  }
+  for (const request of replay.outstanding) if (request.op === 'model') turns.set(request.pid, (turns.get(request.pid) ?? 1) - 1);
+  return { beyond: replay.beyond, blobs: replay.blobs, kernel: replay.kernel, mountEvents, outstanding: replay.outstanding, turns };
+}
+
+function liveOptions(request: HostRequest, log: RunLog, workspace: Workspace) {
+  return {
+    backend: request.backend,
+    hostEnv: request.hostEnv,
+    hostPaths: [{ host: resolve(request.runDir), standIn: '<run>' }],
+    log,
+    secrets: request.secrets,
+    workflowDir: request.workflowDir,
+    workspace,
+    ...(request.observe === undefined ? {} : { observe: request.observe }),
+  };
+}
+
+/** The completion report, written to the run directory once the log is committed. */
+async function finish(request: HostRequest, bytecode: Bytecode, seed: string, log: RunLog, live: LiveRun): Promise<CompletionReport> {
+  await log.commit();
+  const report = completionReport({
+    backend: { name: request.backend.name, scripted: request.scripted },
+    blob: (hash) => {
+      const content = live.blobs.get(hash);
+      return content === undefined || typeof content === 'string' ? content : Buffer.from(content).toString('utf8');
+    },
+    bytecode,
+    events: log.count,
+    head: log.head,
+    kernel: live.kernel,
+    seed,
+  });
+  await replaceFile(nodeFs, join(request.runDir, 'completion.json'), encode(`${JSON.stringify(report, null, 2)}\n`));
+  await replaceFile(nodeFs, join(request.runDir, 'completion.md'), encode(completionMarkdown(report)));
+  return report;
 }

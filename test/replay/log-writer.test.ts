@@ -73,6 +73,10 @@ function recordingFs(ops: string[]): DurableFs {
     },
     createExclusive: (path, data) => nodeFs.createExclusive(path, data),
     mkdir: (path) => nodeFs.mkdir(path),
+    async truncate(path, size) {
+      await nodeFs.truncate(path, size);
+      ops.push(`truncate ${name(path)} ${size}`);
+    },
     async syncDir(path) {
       await nodeFs.syncDir(path);
       ops.push(`syncDir ${name(path)}`);
@@ -337,6 +341,15 @@ describe('RunLog.open and readRunLog', () => {
     expect(contents.head).toBe(manifestOnDisk().head);
     expect(() => log.append(message(4))).toThrow(`ends in a torn tail at byte ${size}`);
     await log.close();
+
+    // Opened to cut it: the file ends at the last sound line, and the chain grows from there.
+    const { log: cutting, contents: again } = await RunLog.open(dir, { cutTail: true });
+    expect(again.tail).toMatchObject({ seq: 4, offset: size });
+    expect(readFileSync(join(dir, 'events.jsonl')).length).toBe(size);
+    cutting.append(message(4));
+    await cutting.close();
+    expect(verifyLines(fileLines())).toMatchObject({ ok: true, count: 5 });
+    expect(manifestOnDisk()).toMatchObject({ count: 5 });
   });
 
   it('reports zeros a crash left after the committed lines as a torn tail', async () => {

@@ -140,6 +140,7 @@ function scheduledFs(s: fc.Scheduler, files: Map<string, Uint8Array>): DurableFs
     syncDir: unused,
     rename: unused,
     stat: unused,
+    truncate: unused,
   };
 }
 
