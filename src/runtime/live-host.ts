@@ -16,6 +16,7 @@ import type { RunLog } from '../replay/log-writer.js';
 import type { EffectRequest } from '../vm/effects.js';
 import { Kernel, type Completion, type KernelInput, type KernelOptions, type StepOutput } from '../vm/kernel.js';
 import type { FinalExit } from '../vm/process.js';
+import type { SignalOp } from '../bytecode/opcodes.js';
 import { runModelEffect, toGenerateRequest, TurnCounter } from './model-effects.js';
 import { redact } from './redact.js';
 import { WorkspaceMounts } from './workspace-mounts.js';
@@ -40,6 +41,11 @@ export interface LiveRunOptions {
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
   /** Continue a run that stopped, instead of starting one (seed and input are then the log's). */
   readonly resume?: ResumeState;
+  /**
+   * Called once with the way to send a process a signal from outside (an operator's Ctrl-C): it is
+   * admitted as a `signal.external` input, in arrival order, where the kernel is admissible.
+   */
+  readonly external?: (signal: (target: string, op: SignalOp) => void) => void;
 }
 
 /**
@@ -250,6 +256,12 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   };
 
   const kernel = options.resume === undefined ? start(options) : resumed(options.resume);
+  let signals = 0;
+  options.external?.((target, op) => {
+    // Signals complete no effect: each has its own arrival key, and comes after what is outstanding.
+    arrived.push({ effect: `signal:${signals++}`, input: { kind: 'signal.external', op, target }, order: Number.MAX_SAFE_INTEGER });
+    wake?.();
+  });
   function start(o: LiveRunOptions): Kernel {
     const started = Kernel.start({
       backend: { json: backend.supportsJsonMode(), name: backend.name, streaming: backend.supportsStreaming(), tools: backend.supportsTools() },

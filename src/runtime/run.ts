@@ -2,7 +2,6 @@
 // `blobs/`, `workspace/`), the live host driving the kernel, and the completion report written
 // when the run ends. Nothing in the directory depends on the machine it was made on. A run that
 // stopped (a crash, a kill) is resumed from its log: replayed exactly, then continued live.
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { KernelEvent } from '../bytecode/events.js';
 import { canonicalJson } from '../bytecode/hash.js';
@@ -13,11 +12,11 @@ import { Workspace } from '../drivers/files.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { CompletionReport } from '../generated/completion.js';
 import { nodeFs, replaceFile } from '../replay/durable-fs.js';
-import { RunLog, type RunLogContents, type TornTail } from '../replay/log-writer.js';
+import { RunLog, type RunLogContents, type RunLogOptions, type TornTail } from '../replay/log-writer.js';
 import { lineKind, recordedStart, replayExact } from '../replay/replay.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
 import { completionMarkdown, completionReport } from './completion.js';
-import { runLive, type LiveRun, type ResumeState } from './live-host.js';
+import { runLive, type LiveRun, type LiveRunOptions, type ResumeState } from './live-host.js';
 
 export const BYTECODE_FILE = 'workflow.aosb.json';
 
@@ -31,6 +30,14 @@ export interface HostRequest {
   readonly hostEnv: Readonly<Record<string, string | undefined>>;
   readonly secrets: readonly string[];
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
+  /** How an operator's signals (Ctrl-C) reach the run's processes: see LiveRunOptions.external. */
+  readonly external?: LiveRunOptions['external'];
+  /**
+   * The file system of the run directory's own files (log, manifest, blobs, lock, bytecode,
+   * completion report) and how the lock judges its holder; tests put a crashing one underneath.
+   * The workspace always uses the real one.
+   */
+  readonly runLog?: RunLogOptions;
 }
 
 export interface RunRequest extends HostRequest {
@@ -43,9 +50,9 @@ export interface RunRequest extends HostRequest {
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 export async function run(request: RunRequest): Promise<CompletionReport> {
-  const log = await RunLog.create(request.runDir);
+  const log = await RunLog.create(request.runDir, request.runLog);
   try {
-    await replaceFile(nodeFs, join(request.runDir, BYTECODE_FILE), encode(`${canonicalJson(request.bytecode)}\n`));
+    await replaceFile(request.runLog?.fs ?? nodeFs, join(request.runDir, BYTECODE_FILE), encode(`${canonicalJson(request.bytecode)}\n`));
     const workspace = await Workspace.create(join(request.runDir, 'workspace'));
     const live = await runLive({ ...liveOptions(request, log, workspace), bytecode: request.bytecode, input: request.input, options: { orderedCompletions: request.orderedCompletions }, seed: request.seed });
     return await finish(request, request.bytecode, request.seed, log, live);
@@ -76,10 +83,13 @@ export interface ResumeNotes {
 export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) => void): Promise<CompletionReport> {
   // Resuming is the decision to take over the lock of a writer that died on this machine; a
   // writer still running, or one of another machine, keeps it.
-  const { log, contents } = await RunLog.open(request.runDir, { breakStale: true, cutTail: true });
+  const fs = request.runLog?.fs ?? nodeFs;
+  const { log, contents } = await RunLog.open(request.runDir, { breakStale: true, ...request.runLog, cutTail: true });
   try {
     if (contents.finished) throw new ResumeError(`the run in ${request.runDir} has finished: there is nothing to resume`);
-    const bytecode = readBytecode(await readFile(join(request.runDir, BYTECODE_FILE), 'utf8'));
+    const stored = await fs.readFile(join(request.runDir, BYTECODE_FILE));
+    if (stored === undefined) throw new ResumeError(`the run in ${request.runDir} has no ${BYTECODE_FILE}: it stopped before it began`);
+    const bytecode = readBytecode(Buffer.from(stored).toString('utf8'));
     const replay = replayExact(bytecode, () => contents.lines);
     const state = resumeState(contents, replay);
     notes?.({ cut: contents.tail, reissued: state.outstanding.length, replayed: contents.count });
@@ -121,6 +131,7 @@ function liveOptions(request: HostRequest, log: RunLog, workspace: Workspace) {
     workflowDir: request.workflowDir,
     workspace,
     ...(request.observe === undefined ? {} : { observe: request.observe }),
+    ...(request.external === undefined ? {} : { external: request.external }),
   };
 }
 
@@ -139,7 +150,8 @@ async function finish(request: HostRequest, bytecode: Bytecode, seed: string, lo
     kernel: live.kernel,
     seed,
   });
-  await replaceFile(nodeFs, join(request.runDir, 'completion.json'), encode(`${JSON.stringify(report, null, 2)}\n`));
-  await replaceFile(nodeFs, join(request.runDir, 'completion.md'), encode(completionMarkdown(report)));
+  const fs = request.runLog?.fs ?? nodeFs;
+  await replaceFile(fs, join(request.runDir, 'completion.json'), encode(`${JSON.stringify(report, null, 2)}\n`));
+  await replaceFile(fs, join(request.runDir, 'completion.md'), encode(completionMarkdown(report)));
   return report;
 }

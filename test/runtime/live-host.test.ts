@@ -8,7 +8,8 @@ import { Workspace } from '../../src/drivers/files.js';
 import { loadScript, scriptFromObject, ScriptedBackend } from '../../src/drivers/scripted.js';
 import { RunLog } from '../../src/replay/log-writer.js';
 import { verifyLines } from '../../src/replay/chain.js';
-import { runLive } from '../../src/runtime/live-host.js';
+import { runLive, type LiveRunOptions } from '../../src/runtime/live-host.js';
+import { replayExact } from '../../src/replay/replay.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -29,7 +30,7 @@ async function liveRun(file: string, script: string, orderedCompletions = false)
 }
 
 /** Runs a workflow given as text, with an empty script and PATH for its tools; the run directory's events are returned parsed. */
-async function liveRunSource(source: string, name: string, options: { orderedCompletions?: boolean } = {}) {
+async function liveRunSource(source: string, name: string, options: { orderedCompletions?: boolean; extra?: Partial<LiveRunOptions> } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `aos-live-${name}-`));
   made.push(dir);
   const file = join(dir, `${name}.aos`);
@@ -39,10 +40,10 @@ async function liveRunSource(source: string, name: string, options: { orderedCom
   const log = await RunLog.create(runDir);
   const workspace = await Workspace.create(join(runDir, 'workspace'));
   const backend = new ScriptedBackend(scriptFromObject({ format: 'aos-script', responses: [], version: 1 }, 'empty.json'));
-  const run = await runLive({ backend, bytecode, hostEnv: { PATH: process.env['PATH'] }, log, options: { orderedCompletions: options.orderedCompletions === true }, seed: '1', workflowDir: dir, workspace });
+  const run = await runLive({ backend, bytecode, hostEnv: { PATH: process.env['PATH'] }, log, options: { orderedCompletions: options.orderedCompletions === true }, seed: '1', workflowDir: dir, workspace, ...options.extra });
   await log.close();
   const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string; pid?: string; data?: Record<string, unknown> });
-  return { ...run, runDir, events };
+  return { ...run, runDir, events, bytecode };
 }
 
 describe('the live host', () => {
@@ -139,5 +140,38 @@ main { let r = call quick timeout 20ms sleep 100ms exit r }`;
     const admitted = events.filter((e) => e.kind === 'timer.fired' || e.kind === 'effect.completed').map((e) => e.data?.['effect']);
     expect(admitted.filter((id) => cancelled.includes(id))).toEqual([]);
     expect(events.some((e) => e.kind === 'effect.discarded')).toBe(false);
+  });
+});
+
+describe('the live host and signals from outside', () => {
+  it('admits an operator\'s signal as a recorded input, which a replay puts back at its seq', async () => {
+    const source = `workflow interrupted version "1"
+model m { id "m" }
+agent napper {
+  model m
+  budget { turns 1 tokens 1 time 1h }
+  run { sleep 30s exit "rested" }
+}
+main { let r = call napper timeout 1h exit r }`;
+    let send: ((target: string, op: 'cancel') => void) | undefined;
+    let sent = false;
+    const started = Date.now();
+    const run = await liveRunSource(source, 'interrupted', {
+      extra: {
+        external: (signal) => (send = signal),
+        // Once the napper's sleep is dispatched, the operator cancels main.
+        observe: (_kernel, output) => {
+          if (!sent && output.requests.some((r) => r.op === 'timer' && r.request['purpose'] === 'sleep')) {
+            sent = true;
+            setTimeout(() => send?.('main', 'cancel'), 20);
+          }
+        },
+      },
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.result).toMatchObject({ status: 'cancelled', reason: { from: 'host', kind: 'signal', op: 'cancel' } });
+    expect(run.events.filter((e) => e.kind === 'signal.external').map((e) => e.data)).toEqual([{ op: 'cancel', target: 'main' }]);
+    const lines = readFileSync(join(run.runDir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(replayExact(run.bytecode, () => lines)).toMatchObject({ events: lines.length, finished: true });
   });
 });
