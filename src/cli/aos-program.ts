@@ -2,14 +2,25 @@
 // its log in a fresh run directory, prints a summary and ends with `run: <run-id>`.
 // Exit codes: 0 the run completed and verified, 1 it ended otherwise (failed, unverified, …),
 // 2 bad usage (unknown option, unreadable or non-compiling workflow, no backend), 3 internal failure.
+// `aos replay` adds 4: a run refused because another kernel or event format recorded it.
 import { Command, CommanderError } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { BackendConfigError, chooseBackend } from '../runtime/backend-config.js';
-import { run } from '../runtime/run.js';
+import { resume, ResumeError, run, type HostRequest } from '../runtime/run.js';
+import type { SignalOp } from '../bytecode/opcodes.js';
+import type { CompletionReport } from '../generated/completion.js';
+import { RunDirError } from '../replay/log-writer.js';
+import { RunLockError } from '../replay/run-lock.js';
+import { ReplayDivergenceError, ReplayRefusedError } from '../replay/replay.js';
+import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
+import { registerInspect } from './aos-inspect.js';
+import { registerReplay } from './aos-replay.js';
+import { registerVerifyLog } from './aos-verify.js';
 import { fileHost, readSource, UsageError } from './files.js';
 
 export const EXIT = { completed: 0, notCompleted: 1, usage: 2, internal: 3 } as const;
@@ -63,7 +74,7 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
   const runDir = join(flags.runsDir, runId);
   io.out(`aos run: ${bytecode.workflow.name} ${bytecode.workflow.version} (code ${bytecode.codeHash.slice(0, 12)}), seed ${flags.seed}\n`);
   io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
-  const report = await run({
+  const report = await interruptible(io, (external) => run({
     backend: choice.backend,
     bytecode,
     hostEnv: io.env,
@@ -74,7 +85,40 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
     secrets: choice.secrets,
     seed: flags.seed,
     workflowDir: dirname(resolve(file)),
-  });
+    external,
+  }));
+  return printReport(report, runDir, runId, io);
+}
+
+/**
+ * Runs `body` with Ctrl-C (SIGINT) and SIGTERM turned into a recorded cancel of main: the run
+ * winds down, its log ends with run.finished, and a replay sees the same signal. A second one
+ * stops the process at once; what was committed stays resumable.
+ */
+async function interruptible<T>(io: Io, body: (external: HostRequest['external']) => Promise<T>): Promise<T> {
+  let send: ((target: string, op: SignalOp) => void) | undefined;
+  let asked = false;
+  const onSignal = (name: NodeJS.Signals): void => {
+    if (asked || send === undefined) {
+      io.err(`aos: ${name} again: stopping now; \`aos resume\` takes the run up from its log\n`);
+      process.exit(130);
+    }
+    asked = true;
+    io.err(`aos: ${name}: cancelling the run (again to stop at once)\n`);
+    send('main', 'cancel');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await body((signal) => (send = signal));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The run's summary, ending with `run: <run-id>`; the exit code its status gives. */
+function printReport(report: CompletionReport, runDir: string, runId: string, io: Io): number {
   const verified = report.tasks.filter((t) => t.state === 'verified').length;
   const tokens = report.processes.reduce((sum, p) => sum + p.tokens, 0);
   const turns = report.processes.reduce((sum, p) => sum + p.turns, 0);
@@ -87,6 +131,41 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
   io.out(`run: ${runId}\n`);
   if (report.status !== 'ok') io.err(`aos run: the run ended ${report.status}${report.reason === undefined ? '' : `: ${JSON.stringify(report.reason).slice(0, 400)}`}\n`);
   return report.status === 'ok' ? EXIT.completed : EXIT.notCompleted;
+}
+
+interface ResumeFlags {
+  runsDir: string;
+  workflow?: string;
+  backend?: string;
+  script?: string;
+}
+
+async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promise<number> {
+  const runDir = findRun('aos resume', target, flags.runsDir);
+  const recorded = recordedBytecode('aos resume', runDir);
+  // The workflow file gives the folder its mounts' `from` paths are relative to, and its default
+  // script; the code that runs is the recorded bytecode.
+  const file = flags.workflow ?? recorded.debug.file;
+  if (!existsSync(file)) throw new UsageError(`aos resume: the workflow ${file} is not here: name it with --workflow (its folder holds the run's inputs and default script)`);
+  const choice = chooseBackend(file, flags, io.env);
+  io.out(`aos resume: ${recorded.workflow.name} ${recorded.workflow.version} (code ${recorded.codeHash.slice(0, 12)}) in ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
+  io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
+  try {
+    const report = await interruptible(io, (external) => resume(
+      { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
+      (notes) => {
+        if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
+        io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
+      },
+    ));
+    return printReport(report, runDir, basename(runDir), io);
+  } catch (error) {
+    if (error instanceof ResumeError || error instanceof ReplayDivergenceError || error instanceof ReplayRefusedError || error instanceof RunDirError || error instanceof RunLockError) {
+      io.err(`aos resume: ${error.message}\n`);
+      return EXIT.notCompleted;
+    }
+    throw error;
+  }
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
@@ -102,11 +181,25 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .option('--script <file>', 'the script of the scripted backend')
     .option('--seed <n>', 'the seed of the run\'s random streams', '0')
     .option('--ordered-completions', 'admit completions in request order, only when no process can run')
-    .option('--runs-dir <dir>', 'where run directories go', '.aos/runs')
+    .option('--runs-dir <dir>', 'where run directories go', DEFAULT_RUNS_DIR)
     .option('--input <json>', 'the run\'s input (main\'s `input`)')
     .action(async (file: string | undefined, flags: RunFlags) => {
       code = await runCommand(file, flags, io);
     });
+  program
+    .command('resume')
+    .description('continue a run that stopped: replay its log, dispatch what never completed again, and run on')
+    .argument('<run>', 'a run id or a run directory')
+    .option('--runs-dir <dir>', 'where run ids are looked up', DEFAULT_RUNS_DIR)
+    .option('--workflow <file>', 'the workflow file (default: the path recorded in its bytecode): its folder holds the inputs and default script')
+    .option('--backend <name>', 'the model backend (scripted); default: AOS_LLM_BACKEND, else the workflow\'s scripted default')
+    .option('--script <file>', 'the script of the scripted backend')
+    .action(async (target: string, flags: ResumeFlags) => {
+      code = await resumeCommand(target, flags, io);
+    });
+  registerInspect(program, io, (n) => (code = n));
+  registerReplay(program, io, (n) => (code = n));
+  registerVerifyLog(program, io, (n) => (code = n));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,8 +1,11 @@
 // Naming runs on the command line: a run id in the runs directory, or a run directory's path; and
 // a folder of run directories (golden/) for the commands that take several.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import type { Bytecode } from '../bytecode/format.js';
+import { readBytecode } from '../bytecode/reader.js';
 import { EVENTS_FILE, MANIFEST_FILE } from '../replay/log-writer.js';
+import { BYTECODE_FILE } from '../runtime/run.js';
 import { UsageError } from './files.js';
 
 export const DEFAULT_RUNS_DIR = '.aos/runs';
@@ -37,4 +40,19 @@ export function runsIn(dir: string): string[] {
     .sort()
     .map((name) => join(dir, name))
     .filter((path) => isDirectory(path) && isRunDir(path));
+}
+
+/** The bytecode a run ran, as recorded in its directory; a clear usage error when it cannot be read. */
+export function recordedBytecode(command: string, dir: string): Bytecode {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, BYTECODE_FILE), 'utf8');
+  } catch (error) {
+    throw new UsageError(`${command}: ${dir} has no readable ${BYTECODE_FILE}: ${(error as Error).message}`);
+  }
+  try {
+    return readBytecode(text);
+  } catch (error) {
+    throw new UsageError(`${command}: ${join(dir, BYTECODE_FILE)} is not bytecode this build reads: ${(error as Error).message}`);
+  }
 }

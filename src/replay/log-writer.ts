@@ -72,7 +72,8 @@ function manifestBytes(count: number, head: string, finished: boolean): Uint8Arr
   return Buffer.from(canonicalJson(manifest) + '\n', 'utf8');
 }
 
-async function readManifest(fs: DurableFs, dir: string): Promise<RunManifest> {
+/** The run's manifest.json, checked against its schema; a RunDirError ('manifest') when it is missing or invalid. */
+export async function readManifest(fs: DurableFs, dir: string): Promise<RunManifest> {
   const bytes = await fs.readFile(join(dir, MANIFEST_FILE));
   if (bytes === undefined) throw new RunDirError('manifest', dir, `run directory ${dir} has no ${MANIFEST_FILE}: it is not a run directory, or its creation did not finish`);
   let value: unknown;

@@ -10,7 +10,7 @@ import type { Completion, InFlight } from './effects.js';
 import { runProcess } from './interpreter.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
-import type { FinalExit, Process } from './process.js';
+import type { FinalExit, Frame, Process } from './process.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
 
 /** Bumped whenever the same inputs could produce different events. */
@@ -41,6 +41,7 @@ export class Kernel {
   /** Inputs recorded and not yet applied, in the order they were recorded. */
   private readonly recorded: KernelInput[] = [];
   private stepped: string | null = null;
+  private steppedFrame: Frame | null = null;
   /** The last transition was a start, an admission, or a step that emitted an event. */
   private boundary = true;
 
@@ -133,7 +134,8 @@ export class Kernel {
    */
   location(pid: string | undefined): { readonly pid: string; readonly procedure: number; readonly pc: number } | undefined {
     const name = this.stepped ?? pid;
-    const frame = name === undefined ? null : (this.k.processes.get(name)?.frame ?? null);
+    // The stepping process's frame as it started the step: an exit drops it from the process.
+    const frame = this.stepped !== null ? this.steppedFrame : name === undefined ? null : (this.k.processes.get(name)?.frame ?? null);
     return name === undefined || frame === null ? undefined : { pid: name, procedure: frame.procedure, pc: frame.pc - 1 };
   }
 
@@ -146,6 +148,7 @@ export class Kernel {
     const name = k.scheduler.next();
     this.stepped = name ?? null;
     const p = name === undefined ? undefined : k.processes.get(name);
+    this.steppedFrame = p?.frame ?? null;
     if (p !== undefined && p.state === 'ready') {
       if (k.pastDeadline(p)) exhaustBudget(k, p, 'time');
       else runProcess(k, p);

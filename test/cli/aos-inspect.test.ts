@@ -5,7 +5,8 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, u
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src/cli/aos-program.js';
+import { main } from '../../src/cli/aos-program.js';
+import { io } from './capture.js';
 import type { Inspection } from '../../src/replay/inspect.js';
 
 const made: string[] = [];
@@ -13,15 +14,6 @@ afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function io(): Io & { stdout: string; stderr: string } {
-  const captured = { stdout: '', stderr: '' };
-  return Object.assign(captured, {
-    env: {},
-    err: (t: string) => void (captured.stderr += t),
-    out: (t: string) => void (captured.stdout += t),
-    runId: (workflow: string) => `${workflow}-test`,
-  });
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aos-inspect-'));

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../src/cli/aos-program.js';
+import { main } from '../../src/cli/aos-program.js';
+import { io } from './capture.js';
 import { verifyLines } from '../../src/replay/chain.js';
 
 const made: string[] = [];
@@ -10,15 +11,6 @@ afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function io(env: Record<string, string | undefined> = {}): Io & { stdout: string; stderr: string } {
-  const captured = { stdout: '', stderr: '' };
-  return Object.assign(captured, {
-    env,
-    err: (t: string) => void (captured.stderr += t),
-    out: (t: string) => void (captured.stdout += t),
-    runId: (workflow: string) => `${workflow}-test`,
-  });
-}
 
 function runsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aos-cli-'));
