@@ -18,7 +18,7 @@ import { Kernel, type Completion, type KernelInput, type KernelOptions, type Ste
 import type { FinalExit } from '../vm/process.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import { runModelEffect, toGenerateRequest, TurnCounter } from './model-effects.js';
-import { redact } from './redact.js';
+import { redact, redactBytes, withoutSecrets } from './redact.js';
 import { WorkspaceMounts } from './workspace-mounts.js';
 
 export interface LiveRunOptions {
@@ -102,6 +102,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
     secrets: options.secrets ?? [],
   };
 
+  const toolEnv = withoutSecrets(options.hostEnv, redactions.secrets);
+
   const storeBlob = (hash: string, content: string | Uint8Array): void => {
     if (blobs.has(hash)) return;
     blobs.set(hash, content);
@@ -153,7 +155,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
         const controller = new AbortController();
         controllers.set(request.effect, controller);
         const outcome = await runTool(data as never, {
-          hostEnv: options.hostEnv,
+          hostEnv: toolEnv,
           // A path argument may name a file the tool is to create: when it does not exist yet, it
           // is resolved for writing, which makes its parent directories in a writable mount.
           resolvePath: async (path, access) => {
@@ -165,7 +167,9 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
             return real.ok ? { ok: true, path: real.path } : { ok: false, error: { kind: real.error.kind, message: real.error.message } };
           },
           signal: controller.signal,
-          storeBlob: (bytes) => {
+          storeBlob: (raw) => {
+            // Binary output is stored as it is, less any secret or host path it holds, like text.
+            const bytes = redactBytes(raw, redactions);
             const hash = sha256Hex(bytes);
             storeBlob(hash, bytes);
             return hash;

@@ -36,3 +36,30 @@ export function redact(completion: Completion, redactions: Redactions): Completi
     ? { ok: true, value: scrub(completion.value, pairs) }
     : { ok: false, error: { kind: completion.error.kind, message: scrub(completion.error.message, pairs) as string } };
 }
+
+/** Bytes (a tool's binary output) with every secret and host path replaced, as in text. */
+export function redactBytes(bytes: Uint8Array, redactions: Redactions): Uint8Array {
+  let out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const [from, to] of replacements(redactions)) {
+    const needle = Buffer.from(from, 'utf8');
+    if (out.indexOf(needle) < 0) continue;
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (let found = out.indexOf(needle); found >= 0; found = out.indexOf(needle, at)) {
+      parts.push(out.subarray(at, found), Buffer.from(to, 'utf8'));
+      at = found + needle.length;
+    }
+    parts.push(out.subarray(at));
+    out = Buffer.concat(parts);
+  }
+  return out;
+}
+
+/**
+ * The host environment a tool may pick its variables from: without any variable that holds a
+ * secret, so that a tool is never handed the model backend's key, whatever its allow-list says.
+ */
+export function withoutSecrets(env: Readonly<Record<string, string | undefined>>, secrets: readonly string[]): Record<string, string | undefined> {
+  const real = secrets.filter((secret) => secret.length >= 8);
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === undefined || !real.some((secret) => value.includes(secret))));
+}
