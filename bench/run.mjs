@@ -13,7 +13,7 @@ import console from 'node:console';
 import process from 'node:process';
 
 /** Every measurement, by name, in report order. Later issues add theirs here. */
-const MEASUREMENTS = ['compile-throughput', 'kernel-throughput', 'live-host', 'verify-log'];
+const MEASUREMENTS = ['compile-throughput', 'kernel-throughput', 'live-host', 'verify-log', 'replay'];
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 

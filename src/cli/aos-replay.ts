@@ -10,7 +10,7 @@ import type { Bytecode } from '../bytecode/format.js';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import { replayCompatible, type CompatibilityReport } from '../replay/compatible.js';
-import { fileLines } from '../replay/log-lines.js';
+import { fileCursor, fileLines } from '../replay/log-lines.js';
 import { EVENTS_FILE } from '../replay/log-writer.js';
 import { ReplayDivergenceError, ReplayRefusedError, replayExact, type SourceLocation } from '../replay/replay.js';
 import { verifyLog, type LogVerdict } from '../replay/verify-log.js';
@@ -49,7 +49,7 @@ export async function replayRun(dir: string): Promise<ReplayOutcome> {
   await handedOver;
   let outcome: ReplayOutcome;
   try {
-    const replay = replayExact(bytecode, () => fileLines(join(dir, EVENTS_FILE)));
+    const replay = replayExact(bytecode, () => fileCursor(join(dir, EVENTS_FILE)));
     outcome = { events: replay.events, finished: replay.finished, head: '', outstanding: replay.outstanding.length, result: 'identical', run: dir };
   } catch (error) {
     if (error instanceof ReplayRefusedError) outcome = { message: error.message, reason: error.reason, result: 'refused', run: dir };

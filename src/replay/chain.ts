@@ -10,7 +10,8 @@ const ENVELOPE_KEYS = new Set(['data', 'h', 'kind', 'pid', 'seq']);
 
 // The canonical text splits where "h" sorts in: after data, before kind. Building the two halves
 // once serves both the hashed text and the written line, so each event is serialised once.
-function textBeforeHash(event: KernelEvent): string {
+/** The canonical text of an event up to where h goes: `{"data":…,` or `{`. */
+export function textBeforeHash(event: KernelEvent): string {
   return event.data === undefined ? '{' : '{"data":' + canonicalJson(event.data) + ',';
 }
 
@@ -27,7 +28,8 @@ function quote(text: string): string {
   return json;
 }
 
-function textAfterHash(event: KernelEvent): string {
+/** The canonical text of an event after h: `"kind":…,"pid":…,"seq":…}`. */
+export function textAfterHash(event: KernelEvent): string {
   const pid = event.pid === undefined ? '' : ',"pid":' + quote(event.pid);
   return '"kind":' + quote(event.kind) + pid + ',"seq":' + String(event.seq) + '}';
 }

@@ -17,7 +17,8 @@ import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { Kernel, KERNEL_VERSION, type KernelInput, type StepOutput } from '../vm/kernel.js';
 import type { BackendInfo, KernelOptions } from '../vm/core.js';
 import type { EffectRequest } from '../vm/effects.js';
-import { eventParts } from './chain.js';
+import { textAfterHash, textBeforeHash } from './chain.js';
+import type { LineCursor } from './log-lines.js';
 
 /** Why a run cannot be replayed by this build at all: not a divergence, a refusal. */
 export type RefusalReason = 'not-a-run' | 'kernel-version' | 'format-version' | 'code-hash';
@@ -132,11 +133,11 @@ const KIND_KEY = '"kind":"';
  * top-level one, since only the pid string and the seq follow it and no JSON string holds an
  * unescaped quote.
  */
-export function lineKind(line: string): string {
-  const at = line.lastIndexOf(KIND_KEY);
-  if (at < 0) return '';
-  const start = at + KIND_KEY.length;
-  return line.slice(start, line.indexOf('"', start));
+export function lineKind(text: string, start = 0, end = text.length): string {
+  const at = text.lastIndexOf(KIND_KEY, end - KIND_KEY.length);
+  if (at < start) return '';
+  const from = at + KIND_KEY.length;
+  return text.slice(from, text.indexOf('"', from));
 }
 
 function parseLine(line: string): JsonObject | undefined {
@@ -169,12 +170,6 @@ export function inputOf(line: string): KernelInput | undefined {
     default:
       return undefined;
   }
-}
-
-/** The recorded line carries exactly the produced event: its parts around an h member. */
-function sameLine(line: string, event: KernelEvent): boolean {
-  const { before, after } = eventParts(event);
-  return line.length === before.length + 71 + after.length && line.startsWith(before) && line.startsWith('"h":"', before.length) && line.endsWith(after) && line.charCodeAt(before.length + 69) === 34;
 }
 
 function eventJson(event: KernelEvent): JsonObject {
@@ -232,10 +227,10 @@ export interface ReplayResult {
 }
 
 /**
- * Replays a log exactly. `lines` gives the log's lines (without newlines) in order, and is called
- * again to locate a divergence. Throws ReplayRefusedError or ReplayDivergenceError.
+ * Replays a log exactly. `lines` gives a cursor over the log's lines (fileCursor, arrayCursor),
+ * and is called again to locate a divergence. Throws ReplayRefusedError or ReplayDivergenceError.
  */
-export function replayExact(bytecode: Bytecode, lines: () => Iterable<string>, options: ReplayOptions = {}): ReplayResult {
+export function replayExact(bytecode: Bytecode, lines: () => LineCursor, options: ReplayOptions = {}): ReplayResult {
   try {
     return runReplay(bytecode, lines(), options, undefined);
   } catch (error) {
@@ -256,7 +251,7 @@ class Divergence extends Error {
 }
 
 /** Replays again up to seq, tracing emits, to name the instruction that produced the event there. */
-function locate(bytecode: Bytecode, lines: () => Iterable<string>, seq: number): SourceLocation | undefined {
+function locate(bytecode: Bytecode, lines: () => LineCursor, seq: number): SourceLocation | undefined {
   let found: { pid: string; procedure: number; pc: number } | undefined;
   try {
     runReplay(bytecode, lines(), {}, (kernel, event) => {
@@ -279,68 +274,112 @@ function locate(bytecode: Bytecode, lines: () => Iterable<string>, seq: number):
   };
 }
 
-function runReplay(bytecode: Bytecode, source: Iterable<string>, options: ReplayOptions, trace: ((kernel: Kernel, event: KernelEvent) => void) | undefined): ReplayResult {
-  const iterator = source[Symbol.iterator]();
-  const first = iterator.next();
-  const start = recordedStart(first.done === true ? undefined : first.value);
+/**
+ * The cursor's lines, one at a time, as the replay consumes them: the current line is the one at
+ * `seq`, not yet consumed. Lines are read as ranges of the cursor's text; only the ones that must
+ * be parsed (inputs, line 0, a divergence) become strings of their own.
+ */
+class RecordedLines {
+  seq = 0;
+  /** The current line exists (false at the end of the log). */
+  here: boolean;
+  /** The kind of the last line consumed. */
+  lastKind = '';
+
+  constructor(private readonly cursor: LineCursor) {
+    this.here = cursor.next();
+  }
+
+  /** The current line as a string of its own. */
+  line(): string {
+    return this.cursor.text.slice(this.cursor.start, this.cursor.end);
+  }
+
+  kind(): string {
+    return lineKind(this.cursor.text, this.cursor.start, this.cursor.end);
+  }
+
+  /** The current line carries exactly the event: its canonical parts around an h member. */
+  holds(event: KernelEvent): boolean {
+    const { text, start, end } = this.cursor;
+    const before = textBeforeHash(event);
+    const after = textAfterHash(event);
+    const h = start + before.length;
+    // slice and === compare whole strings natively; startsWith walks them a character at a time.
+    return end - start === before.length + 71 + after.length && text.slice(start, h) === before && text.slice(h, h + 5) === '"h":"' && text.charCodeAt(h + 69) === 34 && text.slice(h + 71, end) === after;
+  }
+
+  advance(): void {
+    this.lastKind = this.kind();
+    this.seq++;
+    this.here = this.cursor.next();
+  }
+}
+
+function runReplay(bytecode: Bytecode, cursor: LineCursor, options: ReplayOptions, trace: ((kernel: Kernel, event: KernelEvent) => void) | undefined): ReplayResult {
+  try {
+    return replayLines(bytecode, new RecordedLines(cursor), options, trace);
+  } finally {
+    cursor.close();
+  }
+}
+
+function replayLines(bytecode: Bytecode, log: RecordedLines, options: ReplayOptions, trace: ((kernel: Kernel, event: KernelEvent) => void) | undefined): ReplayResult {
+  const start = recordedStart(log.here ? log.line() : undefined);
   if (start.codeHash !== bytecode.codeHash) {
     throw new ReplayRefusedError('code-hash', start.codeHash, bytecode.codeHash, `the run ran code ${start.codeHash.slice(0, 16)}…, but the bytecode given is ${bytecode.codeHash.slice(0, 16)}…`);
   }
-  /** The line at seq `seq`, not yet consumed; undefined at the end of the log. */
-  let line: string | undefined = first.done === true ? undefined : first.value;
-  let previous: string | undefined;
-  let seq = 0;
-  const advance = (): void => {
-    previous = line;
-    seq++;
-    const next = iterator.next();
-    line = next.done === true ? undefined : next.value;
-  };
   const beyond: KernelEvent[] = [];
   const blobs = new Map<string, string>();
   const requested = new Map<string, EffectRequest>();
+  const diverged = (seq: number, produced: KernelEvent | null, summary: (expectedKind: string) => string): Divergence => {
+    const expected = log.here ? withoutHash(log.line()) : null;
+    const producedJson = produced === null ? null : eventJson(produced);
+    return new Divergence(seq, { seq, expected, produced: producedJson, differences: fieldDifferences(expected ?? undefined, producedJson ?? undefined), summary: summary(String(expected?.['kind'] ?? 'an unreadable line')) });
+  };
 
   const started = Kernel.start({ backend: start.backend, bytecode, input: start.input, options: start.options, seed: start.seed });
   const k = started.kernel;
   if (trace !== undefined) k.traceEmits((event) => trace(k, event));
   const check = (output: StepOutput): void => {
-    for (const blob of output.blobs) blobs.set(blob.hash, blob.text);
-    for (const request of output.requests) requested.set(request.effect, request);
-    for (const id of output.cancels) requested.delete(id);
-    for (const event of output.events) {
-      if (line === undefined) {
+    const { events, requests, cancels, blobs: made } = output;
+    for (let i = 0; i < made.length; i++) {
+      const blob = made[i] as (typeof made)[number];
+      blobs.set(blob.hash, blob.text);
+    }
+    for (let i = 0; i < requests.length; i++) {
+      const request = requests[i] as EffectRequest;
+      requested.set(request.effect, request);
+    }
+    for (let i = 0; i < cancels.length; i++) requested.delete(cancels[i] as string);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as KernelEvent;
+      if (!log.here) {
         // A log that stopped (no run.finished) ends inside this transition: the rest was never durable.
-        if (previous === undefined || lineKind(previous) !== 'run.finished') {
+        if (log.lastKind !== 'run.finished') {
           beyond.push(event);
           continue;
         }
-        throw new Divergence(event.seq, { seq: event.seq, expected: null, produced: eventJson(event), differences: fieldDifferences(undefined, eventJson(event)), summary: `the replay produced ${event.kind} at seq ${event.seq}, past the end of the log (${seq} lines)` });
+        throw diverged(event.seq, event, () => `the replay produced ${event.kind} at seq ${event.seq}, past the end of the log (${log.seq} lines)`);
       }
-      if (!sameLine(line, event)) {
-        const expected = withoutHash(line);
-        const produced = eventJson(event);
-        throw new Divergence(event.seq, { seq: event.seq, expected, produced, differences: fieldDifferences(expected, produced), summary: `the log has ${String(expected['kind'] ?? 'an unreadable line')} at seq ${event.seq}, the replay produced ${event.kind}` });
-      }
-      advance();
+      if (!log.holds(event)) throw diverged(event.seq, event, (kind) => `the log has ${kind} at seq ${event.seq}, the replay produced ${event.kind}`);
+      log.advance();
     }
     options.observe?.(k, output);
   };
   check(started.output);
 
-  while (line !== undefined) {
-    const kind = lineKind(line);
-    if (k.finished) {
-      const expected = withoutHash(line);
-      throw new Divergence(seq, { seq, expected, produced: null, differences: fieldDifferences(expected, undefined), summary: `the log goes on with ${kind} at seq ${seq} after the replay finished the run` });
-    }
+  while (log.here) {
+    const kind = log.kind();
+    if (k.finished) throw diverged(log.seq, null, () => `the log goes on with ${kind} at seq ${log.seq} after the replay finished the run`);
     if (k.admissible && INPUT_KINDS.has(kind)) {
       // A run of input lines: recorded in order, then applied together.
       do {
-        const input = inputOf(line);
-        if (input === undefined) throw new Divergence(seq, { seq, expected: withoutHash(line), produced: null, differences: [], summary: `the ${kind} line at seq ${seq} is not a well-formed input` });
+        const input = inputOf(log.line());
+        if (input === undefined) throw diverged(log.seq, null, () => `the ${kind} line at seq ${log.seq} is not a well-formed input`);
         if (input.kind !== 'signal.external') requested.delete(input.effect);
         check(k.record(input));
-      } while (line !== undefined && INPUT_KINDS.has(lineKind(line)));
+      } while (log.here && INPUT_KINDS.has(log.kind()));
       check(k.apply());
       continue;
     }
@@ -348,11 +387,10 @@ function runReplay(bytecode: Bytecode, source: Iterable<string>, options: Replay
       check(k.step());
       continue;
     }
-    const expected = withoutHash(line);
-    throw new Divergence(seq, { seq, expected, produced: null, differences: fieldDifferences(expected, undefined), summary: `the log has ${String(expected['kind'] ?? 'an unreadable line')} at seq ${seq}, but the replay was waiting for an input` });
+    throw diverged(log.seq, null, (expected) => `the log has ${expected} at seq ${log.seq}, but the replay was waiting for an input`);
   }
   // A log that stopped replays up to its last line; one that ended must end the replay too.
-  const finished = previous !== undefined && lineKind(previous) === 'run.finished';
-  if (finished && !k.finished) throw new Divergence(seq, { seq, expected: null, produced: null, differences: [], summary: 'the log ended in run.finished, but the replay did not finish' });
-  return { beyond, blobs, events: seq, finished, kernel: k, outstanding: [...requested.values()] };
+  const finished = log.lastKind === 'run.finished';
+  if (finished && !k.finished) throw new Divergence(log.seq, { seq: log.seq, expected: null, produced: null, differences: [], summary: 'the log ended in run.finished, but the replay did not finish' });
+  return { beyond, blobs, events: log.seq, finished, kernel: k, outstanding: [...requested.values()] };
 }

@@ -11,14 +11,17 @@ import { readBytecode } from '../bytecode/reader.js';
 import { Workspace } from '../drivers/files.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { CompletionReport } from '../generated/completion.js';
-import { nodeFs, replaceFile } from '../replay/durable-fs.js';
+import { nodeFs, replaceFile, type DurableFs } from '../replay/durable-fs.js';
 import { RunLog, type RunLogContents, type RunLogOptions, type TornTail } from '../replay/log-writer.js';
+import { arrayCursor } from '../replay/log-lines.js';
 import { lineKind, recordedStart, replayExact } from '../replay/replay.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
 import { completionMarkdown, completionReport } from './completion.js';
 import { runLive, type LiveRun, type LiveRunOptions, type ResumeState } from './live-host.js';
 
 export const BYTECODE_FILE = 'workflow.aosb.json';
+const COMPLETION_JSON = 'completion.json';
+const COMPLETION_MD = 'completion.md';
 
 /** What a run needs from the host, whether it starts or resumes. */
 export interface HostRequest {
@@ -84,13 +87,17 @@ export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) 
   // Resuming is the decision to take over the lock of a writer that died on this machine; a
   // writer still running, or one of another machine, keeps it.
   const fs = request.runLog?.fs ?? nodeFs;
+  // A crash before the directory's own creation was synced leaves no directory at all.
+  if ((await fs.stat(request.runDir)) === undefined) throw new ResumeError(`there is no run directory ${request.runDir}: the run never began, or it is elsewhere`);
   const { log, contents } = await RunLog.open(request.runDir, { breakStale: true, ...request.runLog, cutTail: true });
   try {
-    if (contents.finished) throw new ResumeError(`the run in ${request.runDir} has finished: there is nothing to resume`);
+    // A run that stopped after its log ended, before its completion report was written, is
+    // finished by writing the report from the replay; one that has its report is done.
+    if (contents.finished && (await hasReport(fs, request.runDir))) throw new ResumeError(`the run in ${request.runDir} has finished: there is nothing to resume`);
     const stored = await fs.readFile(join(request.runDir, BYTECODE_FILE));
     if (stored === undefined) throw new ResumeError(`the run in ${request.runDir} has no ${BYTECODE_FILE}: it stopped before it began`);
     const bytecode = readBytecode(Buffer.from(stored).toString('utf8'));
-    const replay = replayExact(bytecode, () => contents.lines);
+    const replay = replayExact(bytecode, () => arrayCursor(contents.lines));
     const state = resumeState(contents, replay);
     notes?.({ cut: contents.tail, reissued: state.outstanding.length, replayed: contents.count });
     const start = recordedStart(contents.lines[0]);
@@ -100,6 +107,11 @@ export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) 
   } finally {
     await log.close();
   }
+}
+
+/** Both halves of the completion report are in place (finish writes completion.md last). */
+async function hasReport(fs: DurableFs, runDir: string): Promise<boolean> {
+  return (await fs.stat(join(runDir, COMPLETION_JSON))) !== undefined && (await fs.stat(join(runDir, COMPLETION_MD))) !== undefined;
 }
 
 /** What the host redoes, from the log's lines and their replay. */
@@ -151,7 +163,7 @@ async function finish(request: HostRequest, bytecode: Bytecode, seed: string, lo
     seed,
   });
   const fs = request.runLog?.fs ?? nodeFs;
-  await replaceFile(fs, join(request.runDir, 'completion.json'), encode(`${JSON.stringify(report, null, 2)}\n`));
-  await replaceFile(fs, join(request.runDir, 'completion.md'), encode(completionMarkdown(report)));
+  await replaceFile(fs, join(request.runDir, COMPLETION_JSON), encode(`${JSON.stringify(report, null, 2)}\n`));
+  await replaceFile(fs, join(request.runDir, COMPLETION_MD), encode(completionMarkdown(report)));
   return report;
 }

@@ -6,6 +6,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { SchedulingPolicy } from '../vm/scheduler.js';
 import { fakeEffects, finishReply } from './fake-effects.js';
 import { runSimulated, type FakeEffects } from './simulated-host.js';
+import { arrayCursor } from '../replay/log-lines.js';
 import { replayExact } from '../replay/replay.js';
 import { InvariantChecker, InvariantViolation } from './invariants.js';
 
@@ -124,7 +125,7 @@ export function sweepSeed(c: SeedCase): SeedOutcome {
       return { ...first, violation: `same-log-twice: the second run gave ${second.events} events with head ${second.head}, the first ${first.events} with head ${first.head}` };
     }
     try {
-      const replay = replayExact(c.bytecode, () => first.lines);
+      const replay = replayExact(c.bytecode, () => arrayCursor(first.lines));
       if (replay.events !== first.events || !replay.finished) return { ...first, violation: `replay-identical: the replay consumed ${replay.events} of ${first.events} lines` };
     } catch (error) {
       return { ...first, violation: `replay-identical: ${(error as Error).message}` };

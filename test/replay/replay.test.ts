@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KernelEvent } from '../../src/bytecode/events.js';
 import { HashChain } from '../../src/replay/chain.js';
 import { fieldDifferences, lineKind, ReplayDivergenceError, ReplayRefusedError, replayExact } from '../../src/replay/replay.js';
+import { arrayCursor } from '../../src/replay/log-lines.js';
 import { readHeader, scriptedEffects } from '../../src/runtime/sweep.js';
 import { runSimulated } from '../../src/runtime/simulated-host.js';
 import { compileDsl } from '../vm/helpers.js';
@@ -35,7 +36,7 @@ function positionOf(text: string): { line: number; column: number } {
 
 function divergenceOf(lines: readonly string[]): ReplayDivergenceError {
   try {
-    replayExact(bytecode, () => lines);
+    replayExact(bytecode, () => arrayCursor(lines));
   } catch (error) {
     if (error instanceof ReplayDivergenceError) return error;
     throw error;
@@ -47,7 +48,7 @@ describe('exact replay', () => {
   it('reproduces every line of runs with timers, signals and interleaved completions', () => {
     for (const seed of ['1', '2', '3', '4', '5']) {
       const lines = recorded(seed);
-      const replay = replayExact(bytecode, () => lines);
+      const replay = replayExact(bytecode, () => arrayCursor(lines));
       expect(replay).toMatchObject({ events: lines.length, finished: true, beyond: [] });
       expect(replay.outstanding).toEqual([]);
     }
@@ -86,7 +87,7 @@ describe('exact replay', () => {
   it('replays a log that stopped up to its last line, and names the effects dispatched and never completed', () => {
     const lines = recorded();
     const cut = lines.findIndex((line, i) => i > 5 && lineKind(line) === 'effect.requested');
-    const replay = replayExact(bytecode, () => lines.slice(0, cut + 1));
+    const replay = replayExact(bytecode, () => arrayCursor(lines.slice(0, cut + 1)));
     expect(replay.finished).toBe(false);
     expect(replay.events).toBe(cut + 1);
     const requested = JSON.parse(lines[cut] as string) as { data: { effect: string } };
@@ -97,7 +98,7 @@ describe('exact replay', () => {
     const lines = recorded();
     const refusal = (forged: readonly string[], other = bytecode): ReplayRefusedError => {
       try {
-        replayExact(other, () => forged);
+        replayExact(other, () => arrayCursor(forged));
       } catch (error) {
         if (error instanceof ReplayRefusedError) return error;
         throw error;

@@ -10,6 +10,7 @@ import { RunLog } from '../../src/replay/log-writer.js';
 import { verifyLines } from '../../src/replay/chain.js';
 import { runLive, type LiveRunOptions } from '../../src/runtime/live-host.js';
 import { replayExact } from '../../src/replay/replay.js';
+import { arrayCursor } from '../../src/replay/log-lines.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -172,6 +173,6 @@ main { let r = call napper timeout 1h exit r }`;
     expect(run.result).toMatchObject({ status: 'cancelled', reason: { from: 'host', kind: 'signal', op: 'cancel' } });
     expect(run.events.filter((e) => e.kind === 'signal.external').map((e) => e.data)).toEqual([{ op: 'cancel', target: 'main' }]);
     const lines = readFileSync(join(run.runDir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
-    expect(replayExact(run.bytecode, () => lines)).toMatchObject({ events: lines.length, finished: true });
+    expect(replayExact(run.bytecode, () => arrayCursor(lines))).toMatchObject({ events: lines.length, finished: true });
   });
 });
