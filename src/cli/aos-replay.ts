@@ -100,7 +100,7 @@ export function renderOutcome(outcome: ReplayOutcome): string {
     case 'refused':
       return `replay: refused (${outcome.reason}): ${outcome.message}\n`;
     case 'diverged': {
-      const d = outcome.divergence;
+      const d = outcome.divergence.details;
       const lines = [`replay: diverged at seq ${d.seq}: ${d.summary}`, `  at:       ${where(d.location)}`, `  expected: ${short(d.expected)}`, `  produced: ${short(d.produced)}`];
       if (d.differences.length > 0) {
         lines.push('  fields:');
@@ -123,7 +123,7 @@ export function renderOutcome(outcome: ReplayOutcome): string {
 
 function outcomeJson(outcome: ReplayOutcome): unknown {
   if (outcome.result !== 'diverged') return outcome;
-  const d = outcome.divergence;
+  const d = outcome.divergence.details;
   return { divergence: { differences: d.differences, expected: d.expected, location: d.location ?? null, produced: d.produced, seq: d.seq, summary: d.summary }, result: outcome.result, run: outcome.run };
 }
 

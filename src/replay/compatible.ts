@@ -11,7 +11,7 @@ import { canonicalJson } from '../bytecode/hash.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import { Kernel, type KernelInput, type StepOutput } from '../vm/kernel.js';
-import { inputOf, lineKind, recordedStart, type SourceLocation } from './replay.js';
+import { inputOf, lineKind, recordedStart, sourceLocation, type SourceLocation } from './replay.js';
 
 interface RecordedEffect {
   readonly seq: number;
@@ -75,20 +75,6 @@ function readRecording(lines: Iterable<string>): Recording {
   return { effects, inputs, finished: last === 'run.finished', line0 };
 }
 
-function locationIn(bytecode: Bytecode, found: { pid: string; procedure: number; pc: number } | undefined): SourceLocation | undefined {
-  if (found === undefined) return undefined;
-  const position = bytecode.debug.procedures[found.procedure]?.lines[found.pc];
-  return {
-    column: position?.[1] ?? 0,
-    file: bytecode.debug.file,
-    line: position?.[0] ?? 0,
-    offset: found.pc,
-    pid: found.pid,
-    procedure: bytecode.code.procedures[found.procedure]?.name ?? `#${found.procedure}`,
-    procedureIndex: found.procedure,
-  };
-}
-
 /** Runs `bytecode` (the changed workflow) against the recorded lines of a run. */
 export function replayCompatible(bytecode: Bytecode, lines: Iterable<string>): CompatibilityReport {
   const recording = readRecording(lines);
@@ -103,7 +89,7 @@ export function replayCompatible(bytecode: Bytecode, lines: Iterable<string>): C
 
   const { kernel, output } = Kernel.start({ backend: start.backend, bytecode, input: start.input, options: start.options, seed: start.seed });
   kernel.traceEmits((event) => {
-    if (event.kind === 'effect.requested') requestedAt.set(event.seq, locationIn(bytecode, kernel.location(event.pid)));
+    if (event.kind === 'effect.requested') requestedAt.set(event.seq, sourceLocation(bytecode, kernel.location(event.pid)));
   });
 
   const compare = (event: KernelEvent): void => {

@@ -70,23 +70,15 @@ export interface DivergenceDetails {
 }
 
 /** The replay produced something other than the log: carries the whole report. */
-export class ReplayDivergenceError extends Error implements DivergenceDetails {
+export class ReplayDivergenceError extends Error {
   override readonly name = 'ReplayDivergenceError';
-  readonly seq: number;
-  readonly expected: JsonObject | null;
-  readonly produced: JsonObject | null;
-  readonly differences: readonly FieldDifference[];
-  readonly location: SourceLocation | undefined;
-  readonly summary: string;
 
-  constructor(details: DivergenceDetails) {
+  constructor(readonly details: DivergenceDetails) {
     super(divergenceMessage(details));
-    this.seq = details.seq;
-    this.expected = details.expected;
-    this.produced = details.produced;
-    this.differences = details.differences;
-    this.location = details.location;
-    this.summary = details.summary;
+  }
+
+  get seq(): number {
+    return this.details.seq;
   }
 }
 
@@ -250,6 +242,21 @@ class Divergence extends Error {
   }
 }
 
+/** The bytecode and DSL position of an instruction (Kernel.location), for a report. */
+export function sourceLocation(bytecode: Bytecode, found: { readonly pid: string; readonly procedure: number; readonly pc: number } | undefined): SourceLocation | undefined {
+  if (found === undefined) return undefined;
+  const position = bytecode.debug.procedures[found.procedure]?.lines[found.pc];
+  return {
+    column: position?.[1] ?? 0,
+    file: bytecode.debug.file,
+    line: position?.[0] ?? 0,
+    offset: found.pc,
+    pid: found.pid,
+    procedure: bytecode.code.procedures[found.procedure]?.name ?? `#${found.procedure}`,
+    procedureIndex: found.procedure,
+  };
+}
+
 /** Replays again up to seq, tracing emits, to name the instruction that produced the event there. */
 function locate(bytecode: Bytecode, lines: () => LineCursor, seq: number): SourceLocation | undefined {
   let found: { pid: string; procedure: number; pc: number } | undefined;
@@ -260,18 +267,7 @@ function locate(bytecode: Bytecode, lines: () => LineCursor, seq: number): Sourc
   } catch {
     // The same divergence again: the trace has seen the event, if there was one.
   }
-  if (found === undefined) return undefined;
-  const procedure = bytecode.code.procedures[found.procedure];
-  const position = bytecode.debug.procedures[found.procedure]?.lines[found.pc];
-  return {
-    column: position?.[1] ?? 0,
-    file: bytecode.debug.file,
-    line: position?.[0] ?? 0,
-    offset: found.pc,
-    pid: found.pid,
-    procedure: procedure?.name ?? `#${found.procedure}`,
-    procedureIndex: found.procedure,
-  };
+  return sourceLocation(bytecode, found);
 }
 
 /**

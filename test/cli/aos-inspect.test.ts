@@ -14,7 +14,6 @@ afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aos-inspect-'));
   made.push(dir);

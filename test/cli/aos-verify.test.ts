@@ -9,7 +9,6 @@ import { main } from '../../src/cli/aos-program.js';
 import { io } from './capture.js';
 import type { RunManifest } from '../../src/replay/log-writer.js';
 
-
 let runsDir: string;
 let manifest: RunManifest;
 let log: Buffer;

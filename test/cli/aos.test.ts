@@ -11,7 +11,6 @@ afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-
 function runsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aos-cli-'));
   made.push(dir);

@@ -61,10 +61,10 @@ describe('exact replay', () => {
     const forged = rechained(lines, (events) => events.map((e) => (e.seq === at ? { ...e, data: { ...e.data, value: 99 } } : e)));
     const divergence = divergenceOf(forged);
     expect(divergence.seq).toBe(at);
-    expect(divergence.differences).toEqual([{ path: 'data.value', expected: 99, produced: sent }]);
-    expect(divergence.expected).toMatchObject({ kind: 'msg.sent', pid: 'ticker#1', data: { value: 99 } });
-    expect(divergence.produced).toMatchObject({ kind: 'msg.sent', pid: 'ticker#1', data: { value: sent } });
-    expect(divergence.location).toMatchObject({ file: 'test.aos', pid: 'ticker#1', procedure: 'ticker', ...positionOf('send parent i') });
+    expect(divergence.details.differences).toEqual([{ path: 'data.value', expected: 99, produced: sent }]);
+    expect(divergence.details.expected).toMatchObject({ kind: 'msg.sent', pid: 'ticker#1', data: { value: 99 } });
+    expect(divergence.details.produced).toMatchObject({ kind: 'msg.sent', pid: 'ticker#1', data: { value: sent } });
+    expect(divergence.details.location).toMatchObject({ file: 'test.aos', pid: 'ticker#1', procedure: 'ticker', ...positionOf('send parent i') });
     expect(divergence.message).toMatch(new RegExp(`^replay diverged at seq ${at} \\(test\\.aos:\\d+:\\d+, ticker\\+\\d+, in ticker#1\\)`));
   });
 
@@ -75,13 +75,13 @@ describe('exact replay', () => {
     const doubled = rechained(lines, (events) => [...events.slice(0, input + 1), events[input] as KernelEvent, ...events.slice(input + 1)]);
     const discarded = divergenceOf(doubled);
     expect(discarded.seq).toBeGreaterThan(input + 1);
-    expect(discarded.produced).toMatchObject({ kind: 'effect.discarded', data: { reason: 'stale' } });
+    expect(discarded.details.produced).toMatchObject({ kind: 'effect.discarded', data: { reason: 'stale' } });
     // A finished log missing one of its inputs: the replay waits where the log goes on.
     const dropped = rechained(lines, (events) => events.filter((e) => e.seq !== input));
-    expect(divergenceOf(dropped).summary).toMatch(/the replay (was waiting for an input|produced)/);
+    expect(divergenceOf(dropped).details.summary).toMatch(/the replay (was waiting for an input|produced)/);
     // A finished log with an extra line after run.finished.
     const extra = rechained(lines, (events) => [...events, { seq: 0, kind: 'signal.external', data: { op: 'kill', target: 'main' } }]);
-    expect(divergenceOf(extra).summary).toMatch(/after the replay finished the run/);
+    expect(divergenceOf(extra).details.summary).toMatch(/after the replay finished the run/);
   });
 
   it('replays a log that stopped up to its last line, and names the effects dispatched and never completed', () => {
