@@ -12,6 +12,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** Deep equality of JSON values (object key order does not matter). Iterative: values may nest deeply. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
+  // Scalars, the common case (loop conditions), compare without allocating a work list.
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   const pending: [unknown, unknown][] = [[a, b]];
   for (let pair = pending.pop(); pair !== undefined; pair = pending.pop()) {
     const [x, y] = pair;

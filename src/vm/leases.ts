@@ -150,6 +150,8 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const NOTHING_RELEASED = Object.freeze({ released: Object.freeze([]), next: Object.freeze([]), cancelledWaits: Object.freeze([]) });
+
 export class LeaseTable {
   private readonly resources = new Map<string, ResourceState>();
   // Per process, the resources it holds and those it waits for, so releaseAll touches only those.
@@ -203,6 +205,8 @@ export class LeaseTable {
   }
 
   releaseAll(holder: string): { readonly released: readonly LeaseGrant[]; readonly next: readonly LeaseGrant[]; readonly cancelledWaits: readonly string[] } {
+    // Most processes never touch a lease: nothing to build for them.
+    if (!this.waitingBy.has(holder) && !this.heldBy.has(holder)) return NOTHING_RELEASED;
     const cancelledWaits = [...(this.waitingBy.get(holder) ?? [])].sort(byCodeUnits);
     for (const resource of cancelledWaits) this.cancelWaiter(resource, holder);
     const released: LeaseGrant[] = [];

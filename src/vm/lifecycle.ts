@@ -159,9 +159,19 @@ function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonVal
   k.scheduler.add(p.name);
 }
 
+const NO_OVERLAYS: readonly Mount[] = Object.freeze([]);
+/** Agents' mount lists (shared by every process of a spec) and their overlays, found once. */
+const overlaysOf = new WeakMap<readonly Mount[], readonly Mount[]>();
+
 /** The copy-on-write overlays of an agent's mounts. */
-export function overlays(p: Process): Mount[] {
-  return p.kind === 'agent' ? p.mounts.filter((m) => m.kind === 'overlay' && m.over !== undefined) : [];
+export function overlays(p: Process): readonly Mount[] {
+  if (p.kind !== 'agent' || p.mounts.length === 0) return NO_OVERLAYS;
+  let own = overlaysOf.get(p.mounts);
+  if (own === undefined) {
+    own = p.mounts.filter((m) => m.kind === 'overlay' && m.over !== undefined);
+    overlaysOf.set(p.mounts, own.length === 0 ? NO_OVERLAYS : own);
+  }
+  return own;
 }
 
 /** What `await` returns for a name's final exit. */

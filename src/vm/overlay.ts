@@ -11,9 +11,14 @@ import type { Process } from './process.js';
 
 /** EXIT: commit the overlays one by one, then end the incarnation ok. */
 export function exitOk(k: KernelCore, p: Process, value: JsonValue): void {
+  const own = overlays(p);
+  if (own.length === 0) {
+    exitProcess(k, p, 'ok', value);
+    return;
+  }
   const readOnly = (m: { over?: string }) => p.mounts.find((base) => base.path === m.over)?.kind === 'reference';
-  for (const m of overlays(p).filter(readOnly)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
-  const pending = overlays(p).filter((m) => !readOnly(m));
+  for (const m of own.filter(readOnly)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
+  const pending = own.filter((m) => !readOnly(m));
   const bases = k.overlayBases.get(p.name);
   const next = (): void => {
     const overlay = pending.shift();
