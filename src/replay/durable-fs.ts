@@ -23,7 +23,8 @@ export interface DurableFs {
   open(path: string, mode: 'append' | 'truncate'): Promise<DurableFile>;
   /**
    * Creates a file holding exactly data unless path already exists, in one step: no reader ever sees
-   * it empty or partly written. False when path exists. The new file is not synced.
+   * it empty or partly written, even after a crash (its bytes are durable before its name appears).
+   * False when path exists. Its name is not synced: a crash may lose the file, never its bytes alone.
    */
   createExclusive(path: string, data: Uint8Array): Promise<boolean>;
   /** Creates a directory and its missing parents; returns the outermost one it created, if any. */
@@ -78,11 +79,15 @@ export const nodeFs: DurableFs = {
 
   async createExclusive(path, data) {
     // Written aside under a unique name and linked into place: link(2) fails when the name exists,
-    // so the file appears whole or not at all.
+    // so the file appears whole or not at all. The bytes are synced first: a later sync of the
+    // directory (for another file) would make the name durable, and without it a crash could leave
+    // the name with no bytes, an empty lock file that no reader can take for a lock.
     const aside = `${path}.${randomBytes(8).toString('hex')}.new`;
     const handle = await open(aside, 'wx');
     try {
-      await new NodeFile(handle).write(data);
+      const file = new NodeFile(handle);
+      await file.write(data);
+      await file.sync();
     } finally {
       await handle.close();
     }
@@ -169,11 +174,11 @@ export async function makeDirDurable(fs: DurableFs, path: string): Promise<void>
 }
 
 /**
- * Writes a file's next contents durably under a temporary name: the first half of replaceFile,
- * for a caller with other work to finish before the new contents may take the file's place. The
- * temporary name is fixed, so the caller must be the only writer of path (the run's lock sees to that).
+ * Replaces a file's contents atomically and durably: a reader, even after a crash, finds either the
+ * old bytes or all of the new ones. The new contents are written and synced under a temporary name
+ * that is fixed, so the caller must be the only writer of path (the run's lock sees to that).
  */
-export async function stageReplacement(fs: DurableFs, path: string, data: Uint8Array): Promise<() => Promise<void>> {
+export async function replaceFile(fs: DurableFs, path: string, data: Uint8Array): Promise<void> {
   const temporary = `${path}.tmp`;
   const file = await fs.open(temporary, 'truncate');
   try {
@@ -182,14 +187,6 @@ export async function stageReplacement(fs: DurableFs, path: string, data: Uint8A
   } finally {
     await file.close();
   }
-  return async () => {
-    await fs.rename(temporary, path);
-    await fs.syncDir(dirname(path));
-  };
-}
-
-/** Replaces a file's contents atomically and durably: a reader, even after a crash, finds either the old bytes or all of the new ones. */
-export async function replaceFile(fs: DurableFs, path: string, data: Uint8Array): Promise<void> {
-  const install = await stageReplacement(fs, path, data);
-  await install();
+  await fs.rename(temporary, path);
+  await fs.syncDir(dirname(path));
 }

@@ -8,8 +8,8 @@ import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'js
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
 import { canonicalJson } from '../bytecode/hash.js';
 import type { RunManifest } from '../generated/manifest.js';
-import { eventParts, verifyLines } from './chain.js';
-import { makeDirDurable, nodeFs, replaceFile, stageReplacement, type DurableFile, type DurableFs } from './durable-fs.js';
+import { textAfterHash, textBeforeHash, verifyLines } from './chain.js';
+import { makeDirDurable, nodeFs, replaceFile, type DurableFile, type DurableFs } from './durable-fs.js';
 import { RunLock, type RunLockOptions } from './run-lock.js';
 import { LineSealer } from './sealer.js';
 
@@ -184,10 +184,18 @@ export class RunLog {
   readonly #sealer: LineSealer;
   #head: string;
   #durable: number;
-  #manifested: number;
   #finished: boolean;
   /** The commit under way, and the one that starts when it ends. */
   #committing: Promise<void> | undefined;
+  /** The manifest replacements under way (they end with the latest state written). */
+  #manifesting: Promise<void> = Promise.resolve();
+  /** The count of the last manifest asked for, the bytes of one not yet written, and whether none is being written. */
+  #manifestedTo: number;
+  #manifestWanted: Uint8Array | undefined;
+  #manifestIdle = true;
+  /** The last commitLines() promise handed out, and the commit() promise made of it. */
+  #lastLines: Promise<void> | undefined;
+  #lastCommit: Promise<void> | undefined;
   #queuedCommit: Promise<void> | undefined;
   #failure: RunDirError | undefined;
   #closing: Promise<void> | undefined;
@@ -203,7 +211,7 @@ export class RunLog {
     this.#sealer = new LineSealer(state.head, state.count);
     this.#head = state.head;
     this.#durable = state.count;
-    this.#manifested = state.manifested;
+    this.#manifestedTo = state.manifested;
     this.#finished = state.finished;
     // An event holding the run directory's host path would not replay on another machine. (A run
     // in the root directory, absurd as it is, would make every virtual path look like one.)
@@ -288,7 +296,8 @@ export class RunLog {
     if ((event.kind === 'run.started') !== (count === 0)) {
       throw new Error(`RunLog: run.started must be line 0 and only line 0, got ${event.kind} at seq ${count}`);
     }
-    const { before, after } = eventParts(event);
+    const before = textBeforeHash(event);
+    const after = textAfterHash(event);
     // A path can only be in the data: the rest of the line is h (hex) and the kind, pid and seq
     // (names from the bytecode).
     if (this.#hostDir !== undefined && before.includes(this.#hostDir)) {
@@ -351,6 +360,21 @@ export class RunLog {
    * durable. Calls made while a commit is under way share the next one.
    */
   commit(): Promise<void> {
+    const lines = this.commitLines();
+    if (lines !== this.#lastLines) {
+      this.#lastLines = lines;
+      this.#lastCommit = lines.then(() => this.#manifesting);
+    }
+    return this.#lastCommit as Promise<void>;
+  }
+
+  /**
+   * The same group commit, resolving once the lines are durable: what dispatching an effect or
+   * applying a completion waits for. The manifest is replaced after, in order with the others,
+   * off the critical path; a crash before that leaves sound lines past the manifest's count,
+   * which the next writer keeps (readRunLog).
+   */
+  commitLines(): Promise<void> {
     this.#checkOpen();
     const running = this.#committing;
     if (running === undefined) return this.#startCommit();
@@ -379,18 +403,35 @@ export class RunLog {
     const finished = this.#finished;
     try {
       const [{ bytes, head, count }] = await Promise.all([taken, ...blobs]);
-      // The new manifest is written aside while the lines are written and synced; only its rename
-      // must wait for the log's sync. Two syncs in parallel cost about one on the way to the disk.
-      const manifest = this.#manifested === count ? undefined : stageReplacement(this.fs, join(this.dir, MANIFEST_FILE), manifestBytes(count, head, finished));
-      const [install] = await Promise.all([manifest, bytes.length === 0 ? undefined : this.#writeLines(bytes)]);
+      if (bytes.length > 0) await this.#writeLines(bytes);
       this.#durable = count;
       this.#head = head;
-      if (install !== undefined) {
-        await install();
-        this.#manifested = count;
+      if (this.#manifestedTo !== count) {
+        // Replaced after the lines are durable, off the critical path: one replacement at a time,
+        // each writing the latest state, so a burst of commits costs one or two.
+        this.#manifestedTo = count;
+        this.#manifestWanted = manifestBytes(count, head, finished);
+        if (this.#manifestIdle) {
+          this.#manifestIdle = false;
+          this.#manifesting = this.#writeManifests();
+          this.#manifesting.catch(ignore);
+        }
       }
     } catch (error) {
       throw this.#fail(error);
+    }
+  }
+
+  async #writeManifests(): Promise<void> {
+    try {
+      for (let bytes = this.#manifestWanted; bytes !== undefined; bytes = this.#manifestWanted) {
+        this.#manifestWanted = undefined;
+        await replaceFile(this.fs, join(this.dir, MANIFEST_FILE), bytes);
+      }
+    } catch (error) {
+      throw this.#fail(error);
+    } finally {
+      this.#manifestIdle = true;
     }
   }
 
@@ -415,7 +456,7 @@ export class RunLog {
     try {
       await committed;
     } finally {
-      await Promise.allSettled([this.#committing, this.#queuedCommit, ...this.#blobsInFlight.values()]);
+      await Promise.allSettled([this.#committing, this.#queuedCommit, this.#manifesting, ...this.#blobsInFlight.values()]);
       this.#sealer.close();
       try {
         await this.events.close();

@@ -7,16 +7,22 @@ import { sealBatch } from './chain.js';
 export type SealRequest =
   | { readonly op: 'open'; readonly stream: number; readonly head: string }
   /** batch: the bytes laid out as sealBatch reads them, lengths: two per event. Both are transferred. */
-  | { readonly op: 'seal'; readonly id: number; readonly stream: number; readonly batch: Uint8Array; readonly lengths: Int32Array }
+  | { readonly op: 'seal'; readonly stream: number; readonly batch: Uint8Array; readonly lengths: Int32Array }
   | { readonly op: 'close'; readonly stream: number };
 
-export type SealReply = { readonly id: number; readonly bytes: Uint8Array; readonly head: string } | { readonly id: number; readonly error: string };
+/** To a seal request (its id added by PersistentWorker): the lines and the new head, or an error. */
+export interface SealReply {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly head: string;
+  readonly error?: string;
+}
 
 const port = parentPort;
 if (port === null) throw new Error('seal-worker.js runs as a worker thread');
 const heads = new Map<number, string>();
 
-port.on('message', (request: SealRequest) => {
+port.on('message', (request: SealRequest & { readonly id: number }) => {
   switch (request.op) {
     case 'open':
       heads.set(request.stream, request.head);
@@ -27,7 +33,7 @@ port.on('message', (request: SealRequest) => {
     case 'seal': {
       const prev = heads.get(request.stream);
       if (prev === undefined) {
-        port.postMessage({ id: request.id, error: `stream ${request.stream} is not open` } satisfies SealReply);
+        port.postMessage({ id: request.id, error: `stream ${request.stream} is not open` });
         return;
       }
       const batch = Buffer.from(request.batch.buffer, request.batch.byteOffset, request.batch.byteLength);

@@ -2,10 +2,9 @@
 // main thread (it holds the objects) and the sealing thread hashes and builds the lines, so on two
 // cores the kernel keeps stepping while its last events are chained. The lines are the ones
 // HashChain gives; only the thread differs.
-import { Worker } from 'node:worker_threads';
-import { SEAL_ROOM } from './chain.js';
+import { SEAL_ROOM, sealBatch } from './chain.js';
 import type { SealReply, SealRequest } from './seal-worker.js';
-import { workerModule } from './workers.js';
+import { PersistentWorker } from './workers.js';
 
 /** Lines chained, as UTF-8 bytes each ending in a newline, with the h of the last and the line count after them. */
 export interface Sealed {
@@ -14,62 +13,30 @@ export interface Sealed {
   readonly count: number;
 }
 
-interface Waiting {
-  readonly resolve: (reply: { bytes: Uint8Array; head: string }) => void;
-  readonly reject: (error: Error) => void;
-}
-
-/** The one sealing thread of the process, started on first use; it keeps the process alive only while a batch is out. */
+/** The one sealing thread of the process; each writer is a stream of its own there. */
 class SealThread {
-  #worker: Worker | undefined;
-  readonly #waiting = new Map<number, Waiting>();
-  #nextId = 0;
+  readonly #worker = new PersistentWorker<SealRequest, SealReply>('seal-worker', import.meta.url);
   #nextStream = 0;
 
   openStream(head: string): number {
     const stream = this.#nextStream++;
-    this.#post({ op: 'open', stream, head });
+    this.#worker.post({ op: 'open', stream, head });
     return stream;
   }
 
+  /** The stream's head is now this (lines were chained elsewhere); later batches chain on from it. */
+  setHead(stream: number, head: string): void {
+    this.#worker.post({ op: 'open', stream, head });
+  }
+
   closeStream(stream: number): void {
-    if (this.#worker !== undefined) this.#post({ op: 'close', stream });
+    if (this.#worker.started) this.#worker.post({ op: 'close', stream });
   }
 
   /** Sends a batch and its lengths, which are transferred: the caller must not touch them again. */
-  seal(stream: number, batch: Uint8Array, lengths: Int32Array): Promise<{ bytes: Uint8Array; head: string }> {
-    const id = this.#nextId++;
-    const reply = new Promise<{ bytes: Uint8Array; head: string }>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
-    if (this.#waiting.size === 1) this.#thread().ref();
-    this.#post({ op: 'seal', id, stream, batch, lengths }, [batch.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer]);
-    return reply;
-  }
-
-  #post(request: SealRequest, transfer: ArrayBuffer[] = []): void {
-    this.#thread().postMessage(request, transfer);
-  }
-
-  #thread(): Worker {
-    if (this.#worker !== undefined) return this.#worker;
-    const worker = new Worker(workerModule('seal-worker', import.meta.url));
-    worker.unref();
-    worker.on('message', (reply: SealReply) => {
-      const waiting = this.#waiting.get(reply.id);
-      this.#waiting.delete(reply.id);
-      if (this.#waiting.size === 0) worker.unref();
-      if ('error' in reply) waiting?.reject(new Error(`the sealing thread refused a batch: ${reply.error}`));
-      else waiting?.resolve(reply);
-    });
-    const fail = (error: Error): void => {
-      // Streams lived in the thread: every writer with a batch out fails, and a new writer gets a new thread.
-      if (this.#worker === worker) this.#worker = undefined;
-      for (const waiting of this.#waiting.values()) waiting.reject(error);
-      this.#waiting.clear();
-    };
-    worker.on('error', (error) => fail(new Error(`the sealing thread failed: ${error.message}`, { cause: error })));
-    worker.on('exit', (code) => fail(new Error(`the sealing thread exited with code ${code}`)));
-    this.#worker = worker;
-    return worker;
+  async seal(stream: number, batch: Uint8Array, lengths: Int32Array): Promise<{ bytes: Uint8Array; head: string }> {
+    const reply = await this.#worker.request({ op: 'seal', stream, batch, lengths }, [batch.buffer as ArrayBuffer, lengths.buffer as ArrayBuffer]);
+    return { bytes: reply.bytes, head: reply.head };
   }
 }
 
@@ -93,6 +60,8 @@ export class LineSealer {
   #sent: Promise<{ bytes: Uint8Array; head: string }>[] = [];
   /** The last batch sent (or the head the log started from): its head is the log's once it is chained. */
   #last: Promise<{ readonly head: string }>;
+  /** The head after every line taken so far, while no batch is out: a small take seals here. */
+  #head: string | undefined;
   /** Lines pushed so far. */
   #pushed: number;
 
@@ -101,6 +70,7 @@ export class LineSealer {
     this.#thread = thread ??= new SealThread();
     this.#stream = this.#thread.openStream(head);
     this.#last = Promise.resolve({ head });
+    this.#head = head;
     this.#pushed = count;
   }
 
@@ -130,6 +100,11 @@ export class LineSealer {
 
   /** Every line pushed and not yet taken, chained; the head and count are the log's after them. */
   async take(): Promise<Sealed> {
+    // With no batch out, what is left (less than a batch: a commit before a dispatch, mostly) is
+    // chained on this thread: a trip to the sealing thread, on the critical path, costs more.
+    // Only full batches, sent as they fill in long stretches of steps, go to the other core.
+    if (this.#head !== undefined && this.#sent.length === 0) return this.#sealHere(this.#head);
+    this.#head = undefined;
     this.#send();
     const count = this.#pushed;
     const batches = this.#sent;
@@ -137,7 +112,23 @@ export class LineSealer {
     const last = this.#last;
     const sealed = await Promise.all(batches);
     const bytes = sealed.length === 1 ? (sealed[0] as { bytes: Uint8Array }).bytes : Buffer.concat(sealed.map((s) => s.bytes));
-    return { bytes, head: (await last).head, count };
+    const { head } = await last;
+    // Nothing went out since: the head is known here again.
+    if (this.#sent.length === 0 && this.#last === last) this.#head = head;
+    return { bytes, head, count };
+  }
+
+  /** Chains the batch being filled with sealBatch, as the sealing thread would, and tells the thread the new head. */
+  #sealHere(prev: string): Sealed {
+    const { bytes, head } = sealBatch(prev, this.#batch, this.#lengths.subarray(0, 2 * this.#events));
+    if (this.#events > 0) {
+      this.#thread.setHead(this.#stream, head);
+      this.#head = head;
+      this.#last = Promise.resolve({ head });
+      this.#used = 0;
+      this.#events = 0;
+    }
+    return { bytes, head, count: this.#pushed };
   }
 
   close(): void {

@@ -4,14 +4,13 @@
 // of the line before it, which the main thread reads without waiting for the first half's check.
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { GENESIS_HASH } from '../bytecode/events.js';
 import type { RunManifest } from '../generated/manifest.js';
 import { CHUNK_BYTES, lineHash, scanFile, type ScanProblemKind, type ScanResult, type ScanStart } from './log-scan.js';
 import { nodeFs } from './durable-fs.js';
 import { EVENTS_FILE, MANIFEST_FILE, readManifest, RunDirError } from './log-writer.js';
 import type { VerifyJob, VerifyReply } from './verify-worker.js';
-import { workerModule } from './workers.js';
+import { PersistentWorker } from './workers.js';
 
 /**
  * A scan's kinds (damaged-line, seq, torn), and: truncated: the log ends at a line boundary before
@@ -135,17 +134,13 @@ async function findSplit(path: string, size: number, chunkBytes: number): Promis
   }
 }
 
-/** A verifying thread, started before its job is known so that it loads while the split is found. */
-function startWorker(): { worker: Worker; result: Promise<ScanResult> } {
-  const worker = new Worker(workerModule('verify-worker', import.meta.url));
-  const result = new Promise<ScanResult>((resolve, reject) => {
-    worker.once('message', (reply: VerifyReply) => ('error' in reply ? reject(new Error(`the verifying thread failed: ${reply.error}`)) : resolve(reply.result)));
-    worker.once('error', (error) => reject(new Error(`the verifying thread failed: ${error.message}`, { cause: error })));
-    worker.once('exit', (code) => reject(new Error(`the verifying thread exited with code ${code}`)));
-  });
-  // Not awaited when no split is found; a failure then is no one's to handle.
-  result.catch(() => undefined);
-  return { worker, result };
+/** The verifying thread, kept for the process: starting one costs more than checking a small log. */
+const verifier = new PersistentWorker<VerifyJob, VerifyReply>('verify-worker', import.meta.url);
+
+async function verifyOnThread(job: VerifyJob): Promise<ScanResult> {
+  const reply = await verifier.request(job);
+  if (reply.result === undefined) throw new Error('the verifying thread sent no result');
+  return reply.result;
 }
 
 /** The two halves' results as one scan's: the first half's problem is the lower one. */
@@ -164,27 +159,18 @@ async function scanLog(path: string, size: number, pinSeq: number | undefined, o
   const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
   const start: ScanStart = { prevHash: GENESIS_HASH, firstSeq: 0, pinSeq };
   if (options.offMainThread !== undefined) {
-    const { worker, result } = startWorker();
-    try {
-      worker.postMessage({ path, start: 0, end: size, from: start, chunkBytes } satisfies VerifyJob);
-      options.offMainThread.started();
-      return { scan: await result, split: undefined };
-    } finally {
-      void worker.terminate();
-    }
+    const scanned = verifyOnThread({ path, start: 0, end: size, from: start, chunkBytes });
+    options.offMainThread.started();
+    return { scan: await scanned, split: undefined };
   }
   if (size < (options.splitBytes ?? SPLIT_BYTES)) return { scan: await scanFile(path, 0, size, start, chunkBytes), split: undefined };
-  const { worker, result } = startWorker();
-  try {
-    const split = await findSplit(path, size, chunkBytes);
-    if (split === undefined) return { scan: await scanFile(path, 0, size, start, chunkBytes), split: undefined };
-    const job: VerifyJob = { path, start: split.offset, end: size, from: { prevHash: split.prevHash, firstSeq: split.seq, pinSeq }, chunkBytes };
-    worker.postMessage(job);
-    const [first, second] = await Promise.all([scanFile(path, 0, split.offset, start, chunkBytes), result]);
-    return { scan: joined(first, second, split), split: split.seq };
-  } finally {
-    void worker.terminate();
-  }
+  const split = await findSplit(path, size, chunkBytes);
+  if (split === undefined) return { scan: await scanFile(path, 0, size, start, chunkBytes), split: undefined };
+  const second = verifyOnThread({ path, start: split.offset, end: size, from: { prevHash: split.prevHash, firstSeq: split.seq, pinSeq }, chunkBytes });
+  // Taken below; until then its rejection is not unhandled.
+  second.catch(() => undefined);
+  const first = await scanFile(path, 0, split.offset, start, chunkBytes);
+  return { scan: joined(first, await second, split), split: split.seq };
 }
 
 /** The problem of the lowest seq, the earlier one on a tie. */

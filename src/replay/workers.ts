@@ -1,9 +1,11 @@
 // Worker threads of the replay layer run compiled code: a worker module is loaded from beside the
 // module that starts it, and from the same place under dist/ when that module runs from its
-// TypeScript source (the tests run the sources; `npm test` builds dist/ first).
+// TypeScript source (the tests run the sources; `npm test` builds dist/ first). A thread is kept
+// for the process once started: starting one costs tens of milliseconds.
 import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL, type URL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 /** The URL of the compiled worker module `name` (e.g. 'seal-worker') of the folder of `from` (an import.meta.url). */
 export function workerModule(name: string, from: string): URL {
@@ -15,4 +17,69 @@ export function workerModule(name: string, from: string): URL {
   const path = join(folder, `${name}.js`);
   if (!existsSync(path)) throw new Error(`the worker module ${path} is missing: run \`npm run build\``);
   return pathToFileURL(path);
+}
+
+/** A reply of a persistent worker: to the request of that id, an error when `error` is set. */
+export interface WorkerReply {
+  readonly id: number;
+  readonly error?: string;
+}
+
+/**
+ * One worker thread of a compiled worker module, started on first use and kept for the process:
+ * requests carry an id, and the thread answers each with a reply of the same id. It holds the
+ * process open only while a request is out. If it fails or exits, every request out is rejected
+ * and the next one starts a new thread.
+ */
+export class PersistentWorker<Request extends object, Reply extends WorkerReply> {
+  #worker: Worker | undefined;
+  readonly #waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
+  #nextId = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly from: string,
+  ) {}
+
+  /** Sends a message that has no reply (the thread keeps what it says). */
+  post(message: Request, transfer: ArrayBuffer[] = []): void {
+    this.#thread().postMessage(message, transfer);
+  }
+
+  /** Sends a request; resolves with the thread's reply, rejects on its error or its end. */
+  request(message: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    const id = this.#nextId++;
+    const reply = new Promise<Reply>((resolve, reject) => this.#waiting.set(id, { resolve, reject }));
+    const worker = this.#thread();
+    if (this.#waiting.size === 1) worker.ref();
+    worker.postMessage({ ...message, id }, transfer);
+    return reply;
+  }
+
+  /** True once the thread has been started (and not lost since). */
+  get started(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  #thread(): Worker {
+    if (this.#worker !== undefined) return this.#worker;
+    const worker = new Worker(workerModule(this.name, this.from));
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      if (this.#waiting.size === 0) worker.unref();
+      if (reply.error !== undefined) waiting?.reject(new Error(`the ${this.name} thread refused a request: ${reply.error}`));
+      else waiting?.resolve(reply);
+    });
+    const fail = (error: Error): void => {
+      if (this.#worker === worker) this.#worker = undefined;
+      for (const waiting of this.#waiting.values()) waiting.reject(error);
+      this.#waiting.clear();
+    };
+    worker.on('error', (error) => fail(new Error(`the ${this.name} thread failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => fail(new Error(`the ${this.name} thread exited with code ${code}`)));
+    this.#worker = worker;
+    return worker;
+  }
 }
