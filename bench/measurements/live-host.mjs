@@ -85,10 +85,11 @@ export function report(results) {
   const wall = get('live-64-agents-200ms').medianMs;
   const verdict = (ok) => (ok ? 'pass' : '**fail**');
   return [
-    'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Every event is hash-chained and',
-    'written to events.jsonl in a fresh temporary run directory, with group commits (fsync of the log, then the manifest',
-    'replaced atomically) before any effect is dispatched and before any completion is applied, and in the background every',
-    `16,384 lines otherwise. The 64 agents each ask a backend that answers after a fixed ${LATENCY_MS} ms (labelled scripted).`,
+    'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Every event is serialised,',
+    'hash-chained (on the sealing thread) and written to events.jsonl in a fresh temporary run directory, with group commits',
+    '(the log fsynced; the manifest replaced atomically after) before any effect is dispatched and before any completion is',
+    `applied, and in the background every 4,096 lines otherwise. The 64 agents each ask a backend that answers after a fixed ${LATENCY_MS} ms`,
+    '(labelled scripted).',
     '',
     '| case | size | events | warm-up + runs | median ms | fastest ms | logged events/s | peak RSS MB |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
