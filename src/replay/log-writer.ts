@@ -193,7 +193,7 @@ export class RunLog {
   #manifestedTo: number;
   #manifestWanted: Uint8Array | undefined;
   #manifestIdle = true;
-  /** The last commitLines() promise handed out, and the commit() promise made of it. */
+  /** The last flush handed out, and the commit() promise made of it. */
   #lastLines: Promise<void> | undefined;
   #lastCommit: Promise<void> | undefined;
   #queuedCommit: Promise<void> | undefined;
@@ -360,7 +360,8 @@ export class RunLog {
    * durable. Calls made while a commit is under way share the next one.
    */
   commit(): Promise<void> {
-    const lines = this.commitLines();
+    this.#checkOpen();
+    const lines = this.#commitLines();
     if (lines !== this.#lastLines) {
       this.#lastLines = lines;
       this.#lastCommit = lines.then(() => this.#manifesting);
@@ -368,14 +369,8 @@ export class RunLog {
     return this.#lastCommit as Promise<void>;
   }
 
-  /**
-   * The same group commit, resolving once the lines are durable: what dispatching an effect or
-   * applying a completion waits for. The manifest is replaced after, in order with the others,
-   * off the critical path; a crash before that leaves sound lines past the manifest's count,
-   * which the next writer keeps (readRunLog).
-   */
-  commitLines(): Promise<void> {
-    this.#checkOpen();
+  /** The flush that takes the lines appended so far: the one under way if it has not taken them yet, else the next. */
+  #commitLines(): Promise<void> {
     const running = this.#committing;
     if (running === undefined) return this.#startCommit();
     this.#queuedCommit ??= running.then(ignore, ignore).then(() => {
@@ -407,8 +402,8 @@ export class RunLog {
       this.#durable = count;
       this.#head = head;
       if (this.#manifestedTo !== count) {
-        // Replaced after the lines are durable, off the critical path: one replacement at a time,
-        // each writing the latest state, so a burst of commits costs one or two.
+        // Replaced once the lines are durable: one replacement at a time, each writing the latest
+        // state, so commits that follow each other closely share one.
         this.#manifestedTo = count;
         this.#manifestWanted = manifestBytes(count, head, finished);
         if (this.#manifestIdle) {

@@ -64,7 +64,6 @@ export class PersistentWorker<Request extends object, Reply extends WorkerReply>
   #thread(): Worker {
     if (this.#worker !== undefined) return this.#worker;
     const worker = new Worker(workerModule(this.name, this.from));
-    worker.unref();
     worker.on('message', (reply: Reply) => {
       const waiting = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
@@ -79,6 +78,8 @@ export class PersistentWorker<Request extends object, Reply extends WorkerReply>
     };
     worker.on('error', (error) => fail(new Error(`the ${this.name} thread failed: ${error.message}`, { cause: error })));
     worker.on('exit', (code) => fail(new Error(`the ${this.name} thread exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the thread again.
+    worker.unref();
     this.#worker = worker;
     return worker;
   }

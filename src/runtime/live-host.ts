@@ -107,7 +107,10 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const storeBlob = (hash: string, content: string | Uint8Array): void => {
     if (blobs.has(hash)) return;
     blobs.set(hash, content);
-    pendingBlobs.push(log.putBlob(hash, content));
+    const stored = log.putBlob(hash, content);
+    // Awaited before the next commit, which fails with it; until then it is not unhandled.
+    stored.catch(() => undefined);
+    pendingBlobs.push(stored);
   };
 
   /** Mount changes the last outputs asked for, made before the next effects are dispatched. */
@@ -192,7 +195,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
       case 'write': {
         const content = blobs.get(String(data['blob']));
         if (content === undefined) return { ok: false, error: { kind: 'io', message: `the content of ${String(data['path'])} is missing` } };
-        const written = await workspace.write(owner, String(data['path']), content);
+        const written = await workspace.write(owner, String(data['path']), content, { effect: request.effect });
         return written.ok ? { ok: true, value: null } : { ok: false, error: { kind: written.error.kind, message: written.error.message } };
       }
       case 'commit': {
@@ -222,7 +225,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const commitAndDispatch = async (): Promise<void> => {
     for (const event of mountChanges.splice(0)) await mounts.observe(event);
     await Promise.all(pendingBlobs.splice(0));
-    await log.commitLines();
+    await log.commit();
     for (const request of toDispatch.splice(0)) dispatch(request);
   };
 
@@ -238,7 +241,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const commitInBackground = (): void => {
     if (background !== null || log.count - log.durable < COMMIT_LINES) return;
     background = Promise.all(pendingBlobs.splice(0))
-      .then(() => log.commitLines())
+      .then(() => log.commit())
       .finally(() => (background = null));
   };
   const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -194,6 +194,26 @@ describe('paths for tools', () => {
   });
 });
 
+describe('writes dispatched again', () => {
+  it('store the same bytes and advance a shared mount\'s version once, so an overlay begun after still commits', async () => {
+    const ws = await Workspace.create(join(base, 'ws'));
+    await ws.mount('writer#1', { kind: 'shared', path: '/out' });
+    expect(await ws.write('writer#1', '/out/a.txt', 'A', { effect: 'writer#1/e3' })).toEqual({ ok: true });
+    // The run stopped before the completion was durable; the resumed run writes again under the same id.
+    expect(await ws.write('writer#1', '/out/a.txt', 'A', { effect: 'writer#1/e3' })).toEqual({ ok: true });
+    expect(await ws.mountVersion('writer#1', '/out')).toBe(1);
+    await ws.write('writer#1', '/out/b.txt', 'B', { effect: 'writer#1/e4' });
+    expect(await ws.mountVersion('writer#1', '/out')).toBe(2);
+    await ws.mount('editor#1', { kind: 'shared', path: '/out' });
+    await ws.mount('editor#1', { kind: 'overlay', path: '/draft', over: '/out' });
+    await ws.write('editor#1', '/draft/c.txt', 'C');
+    expect(await ws.commitOverlay('editor#1', '/draft', 2)).toEqual({ ok: true, version: 3, files: ['/out/c.txt'] });
+    // The commit keeps the ids: the write dispatched yet again still moves nothing.
+    await ws.write('writer#1', '/out/a.txt', 'A', { effect: 'writer#1/e3' });
+    expect(await ws.mountVersion('writer#1', '/out')).toBe(3);
+  });
+});
+
 describe('overlays', () => {
   /** An editor whose "/draft" is a copy-on-write overlay over the shared "/docs". */
   async function editor(ws: Workspace, over: 'shared' | 'reference' = 'shared') {

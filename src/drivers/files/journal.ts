@@ -13,6 +13,8 @@ import { RESERVED_PREFIX, encodeName, quote } from './virtual-paths.js';
 export interface VersionRecord {
   readonly version: number;
   readonly last?: { readonly process: string; readonly overlay: string; readonly base: number };
+  /** The ids of the latest writes that advanced the version, newest last: a write dispatched again moves it no further. */
+  readonly writes?: readonly string[];
 }
 
 /** A file of a commit and the temporary name it is staged under beside its target. */
@@ -172,7 +174,8 @@ export class WorkspaceJournal {
       await placeStaged(base, file.path.split('/'), file.staged);
       await this.hooks.afterCommitStep?.('placed', file.path);
     }
-    await this.setVersion(plan.versionKey, { version: plan.base + 1, last: { process: plan.process, overlay: plan.overlay, base: plan.base } });
+    const { writes } = await this.version(plan.versionKey);
+    await this.setVersion(plan.versionKey, { version: plan.base + 1, last: { process: plan.process, overlay: plan.overlay, base: plan.base }, ...(writes === undefined ? {} : { writes }) });
     await clearOverlay(this.root, plan.overlayDir, plan.process, plan.overlay);
     await this.forget(name);
   }

@@ -52,6 +52,11 @@ interface Mounted {
 type Operation = 'read' | 'write' | 'list' | 'resolve' | 'commit' | 'discard';
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Write ids a shared mount's version record keeps: more than the writes a run can have in flight
+ * at once, which are all a resumed run may dispatch again.
+ */
+const REMEMBERED_WRITES = 1024;
 
 export class Workspace {
   private readonly mounts = new Map<string, Mounted[]>();
@@ -119,9 +124,10 @@ export class Workspace {
 
   /**
    * Creates or replaces a file atomically (temporary file and rename; text is written as UTF-8);
-   * a write to a shared mount advances its version. `create-or-replace` is the only mode.
+   * a write to a shared mount advances its version. `effect` is the write's idempotency key: the
+   * same write dispatched again (a resumed run) stores the same bytes and advances nothing.
    */
-  async write(processName: string, path: string, bytes: Uint8Array | string, _options?: { readonly mode: 'create-or-replace' }): Promise<FileResult> {
+  async write(processName: string, path: string, bytes: Uint8Array | string, options: { readonly effect?: string } = {}): Promise<FileResult> {
     return this.attempt('write', path, async () => {
       const { mounted, segments } = await this.target(processName, path, 'write');
       const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
@@ -133,7 +139,11 @@ export class Workspace {
         // As the kernel counts: every write to a shared mount is a new version (src/vm/effect-calls.ts).
         await this.exclusive(key, async () => {
           await store();
-          await this.journal.setVersion(key, { version: (await this.journal.version(key)).version + 1 });
+          const record = await this.journal.version(key);
+          const { effect } = options;
+          if (effect !== undefined && record.writes?.includes(effect) === true) return;
+          const writes = effect === undefined ? record.writes : [...(record.writes ?? []), effect].slice(-REMEMBERED_WRITES);
+          await this.journal.setVersion(key, { ...record, version: record.version + 1, ...(writes === undefined ? {} : { writes }) });
         });
       }
       return {};

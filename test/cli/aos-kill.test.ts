@@ -1,0 +1,311 @@
+// Real SIGKILLs of `aos run` (the built CLI, dist/cli/aos.js; `npm run build` first), each followed
+// by `aos resume`. The workflow (test/runtime/fixtures/crash/slow.aos) runs about a second and a
+// half of tools and sleeps with ordered completions, so an uninterrupted run gives the same log
+// every time. Each kill waits for a point of the run, watched from here in its run directory: the
+// directory made but no line yet, after N lines, while a tool or a sleep is outstanding, near and
+// at the end, or at a time after the start. After each kill, `aos resume` exits 0, `aos replay`
+// finds the log identical, the log verifies, every line on disk at the kill is kept at its seq,
+// and the log, manifest, blobs, completion report and output files equal the uninterrupted run's.
+// A kill before run.started reached the log leaves nothing to resume: resume refuses by name.
+// Kills run two at a time.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main, type Io } from '../../src/cli/aos-program.js';
+import { lineKind } from '../../src/replay/replay.js';
+import { verifyLog } from '../../src/replay/verify-log.js';
+
+const AOS = 'dist/cli/aos.js';
+const WORKFLOW = 'test/runtime/fixtures/crash/slow.aos';
+const RUN_ARGS = ['--ordered-completions', '--seed', '7'];
+/** No child may take longer than this. */
+const CHILD_TIMEOUT_MS = 30_000;
+/** How long a resume that has printed its outcome may take to exit. */
+const EXIT_AFTER_OUTCOME_MS = 3_000;
+const POLL_MS = 2;
+const PARALLEL = 2;
+
+const made: string[] = [];
+const children = new Set<ChildProcess>();
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The environment without AOS_LLM_* settings: the scripted default beside the workflow answers. */
+function childEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AOS_LLM_')));
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The child printed its outcome and did not exit: it was killed EXIT_AFTER_OUTCOME_MS later. */
+  readonly hung: boolean;
+}
+
+/**
+ * Runs the CLI. With outcome, a child whose output matches it (its last line, for a resume) and
+ * that is still running EXIT_AFTER_OUTCOME_MS later is killed and reported as hung.
+ */
+function aos(args: readonly string[], outcome?: RegExp): { child: ChildProcess; exit: Promise<Exit> } {
+  const child = spawn(process.execPath, [AOS, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  let hung = false;
+  let hang: ReturnType<typeof setTimeout> | undefined;
+  const watch = (): void => {
+    if (outcome === undefined || hang !== undefined || !outcome.test(stdout + stderr)) return;
+    hang = setTimeout(() => {
+      hung = true;
+      child.kill('SIGKILL');
+    }, EXIT_AFTER_OUTCOME_MS);
+  };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+    watch();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    watch();
+  });
+  const exit = new Promise<Exit>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`aos ${args.join(' ')} took longer than ${CHILD_TIMEOUT_MS} ms; its output: ${stdout} ${stderr}`));
+    }, CHILD_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(hang);
+      children.delete(child);
+      resolve({ code, hung, signal, stderr, stdout });
+    });
+  });
+  return { child, exit };
+}
+
+/** What a resume prints last: its run id, or why it refused. */
+const RESUME_OUTCOME = /(^|\n)(run: \S+|aos resume: .+)\n/;
+
+function newRunsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'aos-kill-'));
+  made.push(dir);
+  return dir;
+}
+
+/** The one run directory in a runs directory, if it was made. */
+function runDirIn(runsDir: string): string | undefined {
+  const name = readdirSync(runsDir)[0];
+  return name === undefined ? undefined : join(runsDir, name);
+}
+
+/** Complete lines of a run's log, as they are on disk now. */
+function linesOnDisk(runDir: string | undefined): string[] {
+  if (runDir === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(join(runDir, 'events.jsonl'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').slice(0, -1);
+}
+
+/** Every file of a run directory by relative path. */
+function runFiles(runDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (at: string): void => {
+    for (const name of readdirSync(at).sort()) {
+      const path = join(at, name);
+      const rel = relative(runDir, path);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.set(rel, readFileSync(path, 'utf8'));
+    }
+  };
+  walk(runDir);
+  return out;
+}
+
+function capture(): Io & { stdout: string; stderr: string } {
+  const captured = { stderr: '', stdout: '' };
+  return Object.assign(captured, {
+    env: {},
+    err: (t: string) => void (captured.stderr += t),
+    out: (t: string) => void (captured.stdout += t),
+    runId: (workflow: string) => `${workflow}-replayed`,
+  });
+}
+
+let reference: Map<string, string>;
+let referenceDir: string;
+let referenceLines: string[];
+
+/** The uninterrupted run's files, and `aos replay` and verify-log passing, in dir. */
+async function expectUninterrupted(dir: string, what: string): Promise<void> {
+  const files = runFiles(dir);
+  for (const [path, content] of reference) expect(files.get(path), `${what}: ${path}`).toBe(content);
+  expect([...files.keys()].filter((path) => !reference.has(path)), `${what}: files the uninterrupted run has not`).toEqual([]);
+  const io = capture();
+  expect(await main(['replay', dir], io), `${what}: aos replay (${io.stderr})`).toBe(0);
+  expect(io.stdout, `${what}: aos replay`).toMatch(/^replay: identical, \d+ events/);
+  expect(await verifyLog(dir), `${what}: verify-log`).toMatchObject({ ok: true, finished: true, count: referenceLines.length });
+}
+
+beforeAll(async () => {
+  if (!existsSync(AOS)) throw new Error(`${AOS} is missing: run \`npm run build\` first`);
+  const runsDir = newRunsDir();
+  const done = await aos(['run', WORKFLOW, '--runs-dir', runsDir, ...RUN_ARGS]).exit;
+  expect(done.code, done.stderr).toBe(0);
+  referenceDir = runDirIn(runsDir) ?? '';
+  reference = runFiles(referenceDir);
+  referenceLines = linesOnDisk(referenceDir);
+}, 60_000);
+
+/** What the watcher sees of the run it is to kill. */
+interface Seen {
+  readonly elapsed: number;
+  readonly dir: string | undefined;
+  readonly lines: readonly string[];
+}
+
+interface Kill {
+  readonly name: string;
+  readonly when: (seen: Seen) => boolean;
+}
+
+/** Whether the nth request of op (tool, or timer of a sleep) is the last of them and still outstanding. */
+function outstanding(lines: readonly string[], op: 'tool' | 'sleep', nth: number): boolean {
+  const requested = lines.filter((line) => lineKind(line) === 'effect.requested' && (op === 'tool' ? line.includes('"op":"tool"') : line.includes('"purpose":"sleep"')));
+  const effect = /"effect":"([^"]+)"/.exec(requested[nth - 1] ?? '')?.[1];
+  if (effect === undefined || requested.length !== nth) return false;
+  return !lines.some((line) => (lineKind(line) === 'effect.completed' || lineKind(line) === 'timer.fired') && line.includes(`"effect":"${effect}"`));
+}
+
+function kills(): Kill[] {
+  const total = referenceLines.length;
+  const atLine = (fraction: number): Kill => {
+    const n = Math.max(2, Math.round(total * fraction));
+    return { name: `after ${n} lines`, when: (s) => s.lines.length >= n };
+  };
+  // Before the last timer fires: a kill at a time can never come after the run has ended.
+  const atTime = (ms: number): Kill => ({ name: `${ms} ms after the start`, when: (s) => s.elapsed >= ms && s.lines.length < total - 2 });
+  return [
+    { name: 'directory made, no line yet', when: (s) => s.dir !== undefined },
+    { name: 'bytecode written, no line yet', when: (s) => s.dir !== undefined && existsSync(join(s.dir, 'workflow.aosb.json')) },
+    { name: 'after run.started', when: (s) => s.lines.length >= 1 },
+    ...[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map(atLine),
+    { name: 'during the 1st tool', when: (s) => outstanding(s.lines, 'tool', 1) },
+    { name: 'during the 2nd tool', when: (s) => outstanding(s.lines, 'tool', 2) },
+    { name: 'during the 3rd tool', when: (s) => outstanding(s.lines, 'tool', 3) },
+    { name: "during the scribe's tool", when: (s) => outstanding(s.lines, 'tool', 5) },
+    { name: 'during the first sleep', when: (s) => outstanding(s.lines, 'sleep', 1) },
+    { name: 'during the last sleep, three lines before the end', when: (s) => outstanding(s.lines, 'sleep', 2) },
+    { name: 'run.finished written', when: (s) => s.lines.length >= total },
+    atTime(1_700),
+    atTime(2_200),
+    atTime(2_700),
+  ];
+}
+
+interface Outcome {
+  readonly killed: boolean;
+  readonly linesAtKill: number;
+  readonly resumed: boolean;
+  /** The resume printed its outcome and did not exit (see the last test). */
+  readonly hung: boolean;
+}
+
+/** Starts `aos run`, kills it when the point comes, then resumes and checks the run. */
+async function killAndResume(kill: Kill): Promise<Outcome> {
+  const runsDir = newRunsDir();
+  const began = Date.now();
+  const { child, exit } = aos(['run', WORKFLOW, '--runs-dir', runsDir, ...RUN_ARGS]);
+  let sent = false;
+  const watcher = setInterval(() => {
+    if (sent || child.exitCode !== null) return;
+    const dir = runDirIn(runsDir);
+    if (kill.when({ dir, elapsed: Date.now() - began, lines: linesOnDisk(dir) })) sent = child.kill('SIGKILL');
+  }, POLL_MS);
+  const ended = await exit.finally(() => clearInterval(watcher));
+  const dir = runDirIn(runsDir);
+  if (ended.signal !== 'SIGKILL') {
+    // The point never came before the run ended: nothing to resume.
+    expect(ended.code, `${kill.name}: a run the kill missed completes (${ended.stderr})`).toBe(0);
+    await expectUninterrupted(dir ?? '', `${kill.name}, not killed`);
+    return { hung: false, killed: false, linesAtKill: referenceLines.length, resumed: false };
+  }
+  // SIGKILL leaves what the process wrote: its complete lines are what the resume must keep.
+  const atKill = linesOnDisk(dir);
+  if (dir === undefined) return { hung: false, killed: true, linesAtKill: 0, resumed: false };
+  const reported = existsSync(join(dir, 'completion.md'));
+  const resumed = await aos(['resume', dir, '--runs-dir', runsDir], RESUME_OUTCOME).exit;
+  expect(resumed.hung, `${kill.name}: aos resume printed its outcome and did not exit`).toBe(false);
+  const code = resumed.code;
+  if (atKill.length === 0) {
+    expect(code === 1 || code === 2, `${kill.name}: resume refuses a run with no line (exit ${code}: ${resumed.stderr})`).toBe(true);
+    // Named: no manifest or log yet, no bytecode yet, or a log without run.started.
+    expect(resumed.stderr, kill.name).toMatch(/^aos resume: .*(is not a run directory|workflow\.aosb\.json|not the log of a run)/m);
+    // Nothing of the run is on disk that a new `aos run` would not make again, as the
+    // uninterrupted run did (test/runtime/crash-safety.test.ts starts such runs again).
+    expect(existsSync(join(dir, 'completion.json')), kill.name).toBe(false);
+    return { hung: resumed.hung, killed: true, linesAtKill: 0, resumed: false };
+  }
+  if (reported) {
+    // Killed after the report was written, before the lock was given up: the run is done.
+    expect(code, `${kill.name}: resume of a finished run`).toBe(1);
+    expect(resumed.stderr, kill.name).toContain('has finished');
+  } else {
+    expect(code, `${kill.name}: aos resume (${resumed.stderr})`).toBe(0);
+    expect(resumed.stdout, kill.name).toContain(`replayed ${atKill.length} events`);
+    expect(resumed.stdout.trimEnd().split('\n').at(-1), kill.name).toBe(`run: ${relative(runsDir, dir)}`);
+  }
+  const final = linesOnDisk(dir);
+  expect(final.slice(0, atKill.length), `${kill.name}: the lines on disk at the kill`).toEqual(atKill);
+  for (const [seq, line] of atKill.entries()) if (lineKind(line) === 'effect.completed') expect(final[seq], `${kill.name}: the completion at seq ${seq}`).toBe(line);
+  await expectUninterrupted(dir, kill.name);
+  return { hung: resumed.hung, killed: true, linesAtKill: atKill.length, resumed: !reported };
+}
+
+describe('aos run killed with SIGKILL, then aos resume', () => {
+  it('resumes every kill to the uninterrupted run: exit 0, replay identical, log verified, same report and files', async () => {
+    const plan = kills();
+    const outcomes: (Outcome & { readonly name: string })[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < plan.length; i = next++) {
+        const kill = plan[i] as Kill;
+        outcomes.push({ name: kill.name, ...(await killAndResume(kill)) });
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+    const summary = outcomes.map((o) => `${o.name}: ${o.killed ? `killed at ${o.linesAtKill} lines` : 'missed'}${o.resumed ? ', resumed' : ''}`).join('\n');
+    console.info(summary);
+    const killed = outcomes.filter((o) => o.killed);
+    expect(killed.length, summary).toBeGreaterThanOrEqual(20);
+    // Spread over the run: before the first line, in its middle, and in its last lines.
+    expect(killed.some((o) => o.linesAtKill === 0), summary).toBe(true);
+    expect(killed.some((o) => o.linesAtKill > referenceLines.length / 3 && o.linesAtKill < (referenceLines.length * 2) / 3), summary).toBe(true);
+    expect(killed.some((o) => o.linesAtKill >= referenceLines.length - 3), summary).toBe(true);
+    expect(killed.filter((o) => o.resumed).length, summary).toBeGreaterThanOrEqual(16);
+  }, 150_000);
+
+  // A process that opens a log and seals nothing (a resume that refuses, or that only writes the
+  // completion report) must still exit: the sealing thread holds the process open only while a
+  // batch is out.
+  it('aos resume of a run that has finished says so and exits 1', async () => {
+    const runsDir = newRunsDir();
+    const dir = join(runsDir, 'finished');
+    cpSync(referenceDir, dir, { recursive: true });
+    const resumed = await aos(['resume', dir, '--runs-dir', runsDir], RESUME_OUTCOME).exit;
+    expect(resumed.stderr).toContain('has finished: there is nothing to resume');
+    expect(resumed.hung).toBe(false);
+    expect(resumed.code).toBe(1);
+  }, 40_000);
+});
