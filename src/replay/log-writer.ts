@@ -369,6 +369,16 @@ export class RunLog {
     return this.#lastCommit as Promise<void>;
   }
 
+  /**
+   * The same group commit, resolving once the lines are durable: what dispatching an effect or
+   * applying a completion waits for. The manifest is replaced after, off the critical path; a
+   * crash before that leaves sound lines past the manifest's count, which the next writer keeps.
+   */
+  commitLines(): Promise<void> {
+    this.#checkOpen();
+    return this.#commitLines();
+  }
+
   /** The flush that takes the lines appended so far: the one under way if it has not taken them yet, else the next. */
   #commitLines(): Promise<void> {
     const running = this.#committing;

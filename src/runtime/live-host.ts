@@ -225,7 +225,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const commitAndDispatch = async (): Promise<void> => {
     for (const event of mountChanges.splice(0)) await mounts.observe(event);
     await Promise.all(pendingBlobs.splice(0));
-    await log.commit();
+    await log.commitLines();
     for (const request of toDispatch.splice(0)) dispatch(request);
   };
 
@@ -241,7 +241,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   const commitInBackground = (): void => {
     if (background !== null || log.count - log.durable < COMMIT_LINES) return;
     background = Promise.all(pendingBlobs.splice(0))
-      .then(() => log.commit())
+      .then(() => log.commitLines())
       .finally(() => (background = null));
   };
   const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -155,6 +155,7 @@ export class CrashDisk {
     return {
       open: async (path, mode) => {
         await this.#begin(process, 'open', path);
+        this.#alive(process, 'open', path);
         const { dir, name } = this.#parent(path, 'open');
         let entry = this.#entries(dir).current.get(name);
         if (entry?.kind === 'dir') throw fsError('EISDIR', 'open', path);
@@ -168,6 +169,7 @@ export class CrashDisk {
       },
       createExclusive: async (path, data) => {
         await this.#begin(process, 'createExclusive', path);
+        this.#alive(process, 'createExclusive', path);
         const { dir, name } = this.#parent(path, 'createExclusive');
         if (this.#entries(dir).current.has(name)) return false;
         // As DurableFs promises: the bytes are durable before the name appears; the name is not.
@@ -178,6 +180,7 @@ export class CrashDisk {
       },
       mkdir: async (path) => {
         await this.#begin(process, 'mkdir', path);
+        this.#alive(process, 'mkdir', path);
         let dir = ROOT;
         let created: string | undefined;
         const parts = this.#parts(path, 'mkdir');
@@ -197,6 +200,7 @@ export class CrashDisk {
       },
       syncDir: async (path) => {
         await this.#begin(process, 'syncDir', path);
+        this.#alive(process, 'syncDir', path);
         if (!this.#inside(path)) return;
         const entry = this.#lookup(path);
         if (entry?.kind !== 'dir') throw fsError(entry === undefined ? 'ENOENT' : 'ENOTDIR', 'syncDir', path);
@@ -206,6 +210,7 @@ export class CrashDisk {
       },
       rename: async (from, to) => {
         await this.#begin(process, 'rename', [from, to]);
+        this.#alive(process, 'rename', [from, to]);
         const moved = this.#lookup(from);
         if (moved === undefined) throw fsError('ENOENT', 'rename', from);
         const source = this.#parent(from, 'rename');
@@ -218,6 +223,7 @@ export class CrashDisk {
       },
       truncate: async (path, size) => {
         await this.#begin(process, 'truncate', path);
+        this.#alive(process, 'truncate', path);
         const entry = this.#lookup(path);
         if (entry?.kind !== 'file') throw fsError(entry === undefined ? 'ENOENT' : 'EISDIR', 'truncate', path);
         const inode = this.#inode(entry.inode);
@@ -228,6 +234,7 @@ export class CrashDisk {
       },
       remove: async (path) => {
         await this.#begin(process, 'remove', path);
+        this.#alive(process, 'remove', path);
         const { dir, name } = this.#parent(path, 'remove');
         const entry = this.#entries(dir).current.get(name);
         if (entry === undefined) return false;
@@ -237,6 +244,7 @@ export class CrashDisk {
       },
       readFile: async (path) => {
         await this.#begin(process, 'readFile', path);
+        this.#alive(process, 'readFile', path);
         const entry = this.#lookup(path);
         if (entry === undefined) return undefined;
         if (entry.kind === 'dir') throw fsError('EISDIR', 'readFile', path);
@@ -244,6 +252,7 @@ export class CrashDisk {
       },
       stat: async (path) => {
         await this.#begin(process, 'stat', path);
+        this.#alive(process, 'stat', path);
         const entry = this.#lookup(path);
         if (entry === undefined) return undefined;
         return { size: entry.kind === 'file' ? this.#inode(entry.inode).current.length : 0 };
@@ -353,17 +362,30 @@ export class CrashDisk {
     this.#watch?.(operation);
   }
 
+  /**
+   * Fails a call whose process crashed after the call began: a call takes effect after the await
+   * of #begin, and a crash of another call of the same process may come in between. A syscall the
+   * kernel had not finished when the process died never happened.
+   */
+  #alive(process: number, op: string, paths: string | readonly string[]): void {
+    if (process === this.#process) return;
+    const shown = (typeof paths === 'string' ? [paths] : paths).map((p) => relative(this.root, resolve(p)) || '.').join(' ');
+    throw new CrashedError(`process ${process} crashed: its ${op} of ${shown} never happened`);
+  }
+
   #file(process: number, inode: number, mode: 'append' | 'truncate', path: string): DurableFile {
     let position = 0;
     let closed = false;
     const check = async (op: string, bytes?: Uint8Array): Promise<Inode> => {
       await this.#begin(process, op, path, bytes);
+      this.#alive(process, op, path);
       if (closed) throw fsError('EBADF', op, path);
       return this.#inode(inode);
     };
     return {
       write: async (data) => {
         const file = await check('write', data.slice());
+        this.#alive(process, 'write', path);
         if (mode === 'append') {
           file.current = concat(file.current, data);
           return;
@@ -376,6 +398,7 @@ export class CrashDisk {
       },
       sync: async () => {
         const file = await check('sync');
+        this.#alive(process, 'sync', path);
         file.durable = file.current;
       },
       close: async () => {
