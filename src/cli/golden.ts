@@ -28,10 +28,10 @@ const signalsSchema = z.array(
   }),
 );
 
-export type GoldenSignals = z.infer<typeof signalsSchema>;
+type GoldenSignals = z.infer<typeof signalsSchema>;
 
 /** A source's signals file, checked; none when there is no file. */
-export function goldenSignals(sourceFile: string): GoldenSignals {
+function goldenSignals(sourceFile: string): GoldenSignals {
   const file = sourceFile.replace(/\.aos$/, '.signals.json');
   if (!existsSync(file)) return [];
   const parsed = signalsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
