@@ -136,7 +136,7 @@ export class KernelCore {
   request(p: Process, op: EffectOp, request: EventData, onComplete: (c: Completion) => void, due = -1): string {
     const id = `${p.name}/e${++p.effectCount}`;
     this.effects.add({ id, pid: p.name, incarnation: p.incarnation, op, due, onComplete });
-    p.effects.add(id);
+    (p.effects ??= new Set()).add(id);
     this.emit('effect.requested', p.name, { effect: id, op, request });
     this.out.requests.push({ effect: id, pid: p.name, op, request });
     return id;
@@ -153,7 +153,7 @@ export class KernelCore {
     if (id === null) return;
     const effect = this.effects.end(id, reason);
     if (effect === undefined) return;
-    this.processes.get(effect.pid)?.effects.delete(id);
+    this.processes.get(effect.pid)?.effects?.delete(id);
     this.emit('effect.cancelled', effect.pid, { effect: id });
     this.out.cancels.push(id);
   }
@@ -202,7 +202,7 @@ export class KernelCore {
       this.budgetTimers.delete(p.name);
       this.onDeadline(p);
     });
-    p.effects.delete(id);
+    p.effects?.delete(id);
     this.budgetTimers.set(p.name, id);
   }
 

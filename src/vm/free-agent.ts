@@ -54,7 +54,7 @@ function startTurn(k: KernelCore, p: Process): void {
   }
   const transcript = (p.transcript ??= opening(k, p));
   const arrived: string[] = [];
-  for (let m = p.mailbox.take(); m !== undefined; m = p.mailbox.take()) {
+  for (let m = p.mailbox?.take(); m !== undefined; m = p.mailbox?.take()) {
     k.emit('msg.received', p.name, { from: m.from, msg: m.id });
     arrived.push(`from ${m.from}: ${text(m.value)}`);
   }

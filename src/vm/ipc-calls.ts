@@ -6,15 +6,17 @@ import type { JsonValue } from '../bytecode/json.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { handleName } from './handles.js';
+import { Mailbox } from './mailbox.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 
 /** Puts a message in `to`'s mailbox and wakes it when it is waiting for one like it. */
 export function deliver(k: KernelCore, from: string, to: Process, id: number, value: JsonValue): void {
-  to.mailbox.push({ from, id, to: to.name, value });
+  const mailbox = (to.mailbox ??= new Mailbox());
+  mailbox.push({ from, id, to: to.name, value });
   const wait = to.wait;
   if (wait?.kind === 'recv' && (wait.from === null || wait.from === from)) {
-    const envelope = wait.from === null ? to.mailbox.take() : to.mailbox.takeFrom(from);
+    const envelope = wait.from === null ? mailbox.take() : mailbox.takeFrom(from);
     if (envelope === undefined) return;
     k.cancel(wait.timer);
     k.emit('msg.received', to.name, { from: envelope.from, msg: envelope.id });
@@ -59,7 +61,7 @@ export function recv(k: KernelCore, p: Process, ins: Instruction): SyscallOutcom
     if (name === undefined || !k.processes.has(name)) return fail(k, p, { kind: 'unknown-process', target: value });
     from = name;
   }
-  const envelope = from === null ? p.mailbox.take() : p.mailbox.takeFrom(from);
+  const envelope = from === null ? p.mailbox?.take() : p.mailbox?.takeFrom(from);
   if (envelope !== undefined) {
     k.emit('msg.received', p.name, { from: envelope.from, msg: envelope.id });
     p.frame?.stack.push(envelope.value);

@@ -236,7 +236,7 @@ export class Kernel {
       k.emit('effect.discarded', effectOwner(id), { effect: id, reason: typeof effect === 'string' ? effect : 'exited' });
       return;
     }
-    k.processes.get(effect.pid)?.effects.delete(id);
+    k.processes.get(effect.pid)?.effects?.delete(id);
     if (effect.op === 'timer' && effect.due > k.now) k.now = effect.due;
     effect.onComplete(completion);
   }

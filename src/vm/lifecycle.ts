@@ -14,7 +14,6 @@ import type { JsonValue } from '../bytecode/json.js';
 import { BudgetAccount, budgetJson, carveBudget, UNLIMITED } from './budget.js';
 import { ALL_CAPS } from './caps.js';
 import type { KernelCore } from './core.js';
-import { Mailbox } from './mailbox.js';
 import type { ExitStatus, FinalExit, Frame, Process, ProcessKind } from './process.js';
 import { releaseAllLeases } from './lease-calls.js';
 import { ROOT_MOUNTS, type Mount } from './vfs.js';
@@ -77,9 +76,9 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     pausedFrom: null,
     frame: null,
     wait: null,
-    effects: new Set(),
+    effects: null,
     effectCount: 0,
-    mailbox: new Mailbox(),
+    mailbox: null,
     subscriptions: [],
     children: [],
     checkpoint: null,
@@ -226,7 +225,7 @@ function endIncarnation(k: KernelCore, p: Process): void {
   if (wait !== null && 'timer' in wait) k.cancel(wait.timer, 'exited');
   if (wait?.kind === 'acquire') k.leases.cancelWaiter(wait.resource, p.name);
   p.wait = null;
-  for (const id of [...p.effects]) k.cancel(id, 'exited');
+  if (p.effects !== null) for (const id of [...p.effects]) k.cancel(id, 'exited');
   // Those effects included its period timers: a restarted supervisor counts its restarts afresh.
   p.restartWindow.length = 0;
   releaseAllLeases(k, p);
@@ -339,11 +338,11 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
     k.cancel(budgetTimer, 'exited');
     k.budgetTimers.delete(p.name);
   }
-  for (const id of [...p.effects]) k.cancel(id, 'exited');
+  if (p.effects !== null) for (const id of [...p.effects]) k.cancel(id, 'exited');
   settleTask(k, p, exit);
   const parent = p.parent === null ? undefined : k.processes.get(p.parent);
   if (parent !== undefined && p.kind === 'agent') parent.budget.refund(p.budget.remaining);
-  for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
+  if (p.mailbox !== null) for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
   if (k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
   for (const waiter of p.awaiters) k.onFinal(k.process(waiter), p);
   p.awaiters.length = 0;

@@ -66,9 +66,11 @@ export interface Process {
   frame: Frame | null;
   wait: Wait | null;
   /** Effects in flight, by id, in request order. */
-  readonly effects: Set<string>;
+  /** Made on its first effect: most processes of a fan-out never have one in flight for long. */
+  effects: Set<string> | null;
   effectCount: number;
-  readonly mailbox: Mailbox;
+  /** Made on the first message: most processes of a fan-out only send. */
+  mailbox: Mailbox | null;
   /** Topics, in subscription order (a short list: arrays cost a quarter of a Set per process). */
   readonly subscriptions: string[];
   readonly children: string[];

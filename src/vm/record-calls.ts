@@ -47,7 +47,7 @@ export function checkpoint(k: KernelCore, p: Process, ins: Instruction): Syscall
   const frame = p.frame;
   if (frame === null) throw new Error(`kernel invariant: ${p.name} checkpoints without a frame`);
   const value = ins[1] === 1 ? (frame.stack.pop() ?? null) : null;
-  const inbox = p.mailbox.snapshot().map((m) => ({ from: m.from, msg: m.id }));
+  const inbox = (p.mailbox?.snapshot() ?? []).map((m) => ({ from: m.from, msg: m.id }));
   const content = { handoff: p.handoff, inbox, pc: frame.pc, slots: [...frame.slots], value };
   const id = recordArtifact(k, p, 'checkpoint', content);
   p.checkpoint = { artifact: id, pc: frame.pc, slots: [...frame.slots] };

@@ -256,9 +256,9 @@ describe('pause and resume', () => {
   it('changes nothing when resuming a process that is not paused, or signalling one that has ended', () => {
     const d = new Driver(workflow(`agent sink { ${AGENT} run { let m = recv exit m } }`, 'let s = spawn sink\nlet r = await s timeout 1h\nexit r'));
     d.settle();
-    const before = { ...d.proc('sink#1'), effects: [...d.proc('sink#1').effects] };
+    const before = { ...d.proc('sink#1'), effects: [...(d.proc('sink#1').effects ?? [])] };
     expect(kindsOf(d.signal('sink#1', 'resume'))).toEqual(['signal.external', 'proc.signalled']);
-    expect({ ...d.proc('sink#1'), effects: [...d.proc('sink#1').effects] }).toEqual(before);
+    expect({ ...d.proc('sink#1'), effects: [...(d.proc('sink#1').effects ?? [])] }).toEqual(before);
 
     d.signal('sink#1', 'cancel');
     const exit = d.proc('sink#1').exit;
