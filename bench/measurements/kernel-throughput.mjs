@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import process from 'node:process';
 import { LANGGRAPH_SIZES, langGraphFanOut, langGraphPingPong } from '../langgraph-workloads.mjs';
+import { fmt, median, verdict } from '../report.mjs';
 
 export const title = 'Kernel throughput (simulated host, events serialised and chained)';
 
@@ -28,11 +29,6 @@ export const cases = [
   { id: 'langgraph-pingpong', workload: 'langgraph-ping-pong', size: LANGGRAPH_SIZES.pingPong, warmup: 1, reps: 5 },
   { id: 'langgraph-fanout', workload: 'langgraph-fan-out', size: LANGGRAPH_SIZES.fanOut, warmup: 1, reps: 5 },
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function kernelRunner(workload) {
   const { compileSource } = await import(new URL('../../dist/compiler/index.js', import.meta.url).href);
@@ -85,8 +81,6 @@ async function runCase(id) {
   };
 }
 
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 export function report(results) {
   const get = (id) => results.find(({ case: c }) => c.id === id)?.result;
   const rows = results.map(({ case: c, result: r }) =>
@@ -99,7 +93,6 @@ export function report(results) {
   const speedup = (aos, langgraph) => get(aos).unitsPerSec / get(langgraph).unitsPerSec;
   const pingSpeedup = speedup('pingpong-2k-messages', 'langgraph-pingpong');
   const fanSpeedup = speedup('fanout-1k', 'langgraph-fanout');
-  const verdict = (ok) => (ok ? 'pass' : '**fail**');
   return [
     'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Kernel cases run',
     'bench/workflows/*.aos on the simulated host with every event serialised (RFC 8785) and hash-chained; lines are',

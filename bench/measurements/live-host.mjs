@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import process from 'node:process';
+import { fmt, median, verdict } from '../report.mjs';
 
 export const title = 'Live host (log written to disk, group commits)';
 
@@ -22,11 +23,6 @@ export const cases = [
   { id: 'live-fanout-10k', workload: 'fan-out', size: 10_000, warmup: 2, reps: 7 },
   { id: 'live-64-agents-200ms', workload: 'fan-out-ask', size: 64, warmup: 2, reps: 9 },
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** A backend that answers every call after a fixed latency: the host's overhead is what exceeds it. */
 class FixedLatencyBackend {
@@ -76,14 +72,11 @@ async function runCase(id) {
   return { workload: c.workload, size: c.size, reps: c.reps, medianMs: ms, minMs: Math.min(...runs.map((r) => r.ms)), events: runs[0].events, eventsPerSec: (runs[0].events * 1000) / ms, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 export function report(results) {
   const get = (id) => results.find(({ case: c }) => c.id === id)?.result;
   const rows = results.map(({ case: c, result: r }) => `| ${c.id} | ${fmt(c.size)} | ${fmt(r.events)} | ${c.warmup} + ${c.reps} | ${fmt(r.medianMs, 1)} | ${fmt(r.minMs, 1)} | ${fmt(r.eventsPerSec)} | ${fmt(r.peakRssMb)} |`);
   const slowest = Math.min(get('live-pingpong-1M-events').eventsPerSec, get('live-fanout-10k').eventsPerSec);
   const wall = get('live-64-agents-200ms').medianMs;
-  const verdict = (ok) => (ok ? 'pass' : '**fail**');
   return [
     'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Every event is serialised,',
     'hash-chained (on the sealing thread) and written to events.jsonl in a fresh temporary run directory, with group commits',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import process from 'node:process';
+import { fmt, median, verdict } from '../report.mjs';
 
 export const title = 'Exact replay (aos replay)';
 
@@ -19,11 +20,6 @@ export const cases = [
   { id: 'replay-pingpong-1M-events', workload: 'ping-pong', size: 250_000, warmup: 1, reps: 5 },
   { id: 'replay-fanout-10k', workload: 'fan-out', size: 10_000, warmup: 3, reps: 9 },
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 const at = (path) => import(new URL(`../../dist/${path}`, import.meta.url).href);
 
@@ -65,13 +61,10 @@ async function runCase(id) {
   }
 }
 
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 export function report(results) {
   const rows = results.map(({ case: c, result: r }) => `| ${c.id} | ${fmt(r.events)} | ${fmt(r.logMb, 1)} | ${c.warmup} + ${c.reps} | ${fmt(r.medianMs, 1)} | ${fmt(r.minMs, 1)} | ${fmt(r.eventsPerSec)} | ${fmt(r.peakRssMb)} |`);
   const slowest = Math.min(...results.map(({ result: r }) => r.eventsPerSec));
   const big = results.find(({ case: c }) => c.id === 'replay-pingpong-1M-events')?.result;
-  const verdict = (ok) => (ok ? 'pass' : '**fail**');
   return [
     'Each case runs in its own process. The run is recorded first by the live host (log on disk) in a child process; then',
     '`replayRun` — the command\'s own function — replays it: the kernel re-executes the recorded bytecode with the recorded',

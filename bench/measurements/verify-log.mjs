@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL, URL } from 'node:url';
 import process from 'node:process';
+import { fmt, median, verdict } from '../report.mjs';
 
 export const title = 'Log verification (aos verify-log)';
 
@@ -19,11 +20,6 @@ export const cases = [
   { id: 'verify-1M-one-thread', mode: 'one-thread', warmup: 1, reps: 5 },
   { id: 'reference-1M-verifyLines', mode: 'reference', warmup: 0, reps: 3 },
 ];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** The event at seq of a run-like log: spawns, messages, effects and their completions, tasks, artifacts. */
 function eventAt(seq, last) {
@@ -98,10 +94,10 @@ async function runCase(id) {
     const bytes = statSync(join(dir, 'events.jsonl')).size;
     const once = async () => {
       const start = performance.now();
-      const verdict = c.mode === 'reference' ? reference(dir, lib.verifyLines) : await lib.verifyLog(dir, c.mode === 'one-thread' ? { splitBytes: Infinity } : {});
+      const checked = c.mode === 'reference' ? reference(dir, lib.verifyLines) : await lib.verifyLog(dir, c.mode === 'one-thread' ? { splitBytes: Infinity } : {});
       const ms = performance.now() - start;
-      if (!verdict.ok || verdict.count !== EVENTS || verdict.head !== manifest.head) throw new Error(`${id}: the log did not verify: ${JSON.stringify(verdict).slice(0, 300)}`);
-      if (c.mode === 'two-threads' && verdict.split === undefined) throw new Error(`${id}: the log was not split`);
+      if (!checked.ok || checked.count !== EVENTS || checked.head !== manifest.head) throw new Error(`${id}: the log did not verify: ${JSON.stringify(checked).slice(0, 300)}`);
+      if (c.mode === 'two-threads' && checked.split === undefined) throw new Error(`${id}: the log was not split`);
       return ms;
     };
     for (let i = 0; i < c.warmup; i++) await once();
@@ -114,15 +110,12 @@ async function runCase(id) {
   }
 }
 
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
 export function report(results) {
   const get = (id) => results.find(({ case: c }) => c.id === id)?.result;
   const rows = results.map(({ case: c, result: r }) => `| ${c.id} | ${fmt(r.events)} | ${fmt(r.bytes / r.events)} | ${fmt(r.bytes / 1024 / 1024)} | ${c.warmup} + ${c.reps} | ${fmt(r.medianMs, 1)} | ${fmt(r.minMs, 1)} | ${fmt(r.eventsPerSec)} | ${fmt(r.bytes / 1024 / 1024 / (r.medianMs / 1000))} | ${fmt(r.peakRssMb)} |`);
   const two = get('verify-1M-two-threads');
   const one = get('verify-1M-one-thread');
   const ref = get('reference-1M-verifyLines');
-  const verdict = (ok) => (ok ? 'pass' : '**fail**');
   return [
     'Each case runs in its own process: the log is generated once (HashChain, a run\'s mix of events), then warm-up runs and timed',
     'runs; the median is reported. verify-log reads the file in 1 MiB chunks and checks each line on its bytes (one sha256 call,',
