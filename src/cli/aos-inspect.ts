@@ -19,12 +19,6 @@ interface Output {
 const DONE = 0;
 const UNREADABLE = 1;
 
-/** A RunDirError's message without the run directory it opens with. */
-function problemOf(error: RunDirError): string {
-  const prefix = `run directory ${error.dir}`;
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length).replace(/^:?\s*/, '') : error.message;
-}
-
 function fieldsOf(line: string | undefined): { data?: Record<string, unknown> } {
   if (line === undefined) return {};
   const value: unknown = JSON.parse(line);
@@ -60,7 +54,7 @@ async function describeRun(dir: string, id: string): Promise<RunRow> {
     return { events: String(contents.count), id, modified, status: statusOf(contents), workflow: workflowOf(contents) };
   } catch (error) {
     if (!(error instanceof RunDirError)) throw error;
-    return { events: '-', id, modified, status: `damaged: ${problemOf(error)}`, workflow: '-' };
+    return { events: '-', id, modified, status: `damaged: ${error.problemText}`, workflow: '-' };
   }
 }
 

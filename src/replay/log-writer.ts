@@ -40,6 +40,12 @@ export class RunDirError extends Error {
   ) {
     super(message, options);
   }
+
+  /** The message without the run directory it opens with, for a caller that has named it already. */
+  get problemText(): string {
+    const prefix = `run directory ${this.dir}`;
+    return this.message.startsWith(prefix) ? this.message.slice(prefix.length).replace(/^:?\s*/, '') : this.message;
+  }
 }
 
 /** Bytes at the end of events.jsonl, after the last sound line, that are not a sound line. */

@@ -74,8 +74,7 @@ async function manifestOf(dir: string): Promise<{ manifest: RunManifest } | { pr
     manifest = await readManifest(nodeFs, dir);
   } catch (error) {
     if (!(error instanceof RunDirError)) throw error;
-    const prefix = `run directory ${dir}`;
-    return { problem: error.message.startsWith(prefix) ? error.message.slice(prefix.length).replace(/^:?\s*/, '') : error.message };
+    return { problem: error.problemText };
   }
   if (manifest.count === 0 && (manifest.head !== GENESIS_HASH || manifest.finished)) {
     return { problem: `${MANIFEST_FILE} pins no lines, yet ${manifest.finished ? 'says the run finished' : `a head of ${manifest.head}`}` };
