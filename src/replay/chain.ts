@@ -15,23 +15,34 @@ export function textBeforeHash(event: KernelEvent): string {
   return event.data === undefined ? '{' : '{"data":' + canonicalJson(event.data) + ',';
 }
 
-// A run has few distinct kinds and process names, each written on many lines: their JSON text
-// is built once. The table is bounded by what it caches: kinds, and names the run spawned.
-const quoted = new Map<string, string>();
+// A run has few distinct kinds and process names, each written on many lines: the text around
+// them is built once. The tables are bounded by what they cache: kinds, and names the run spawned.
+const kindTexts = new Map<string, string>();
+const pidTexts = new Map<string, string>();
+const NO_PID = ',"seq":';
 
-function quote(text: string): string {
-  let json = quoted.get(text);
-  if (json === undefined) {
-    json = JSON.stringify(text);
-    if (quoted.size < 100_000) quoted.set(text, json);
+function cached(table: Map<string, string>, key: string, make: (key: string) => string): string {
+  let text = table.get(key);
+  if (text === undefined) {
+    text = make(key);
+    if (table.size < 100_000) table.set(key, text);
   }
-  return json;
+  return text;
+}
+
+/** `"kind":"…"`: the after part's start. */
+function kindText(kind: string): string {
+  return cached(kindTexts, kind, (k) => '"kind":' + JSON.stringify(k));
+}
+
+/** `,"pid":"…","seq":` (or `,"seq":` for an event without pid): what follows the kind, up to the seq's digits. */
+function pidText(pid: string | undefined): string {
+  return pid === undefined ? NO_PID : cached(pidTexts, pid, (p) => ',"pid":' + JSON.stringify(p) + NO_PID);
 }
 
 /** The canonical text of an event after h: `"kind":…,"pid":…,"seq":…}`. */
 export function textAfterHash(event: KernelEvent): string {
-  const pid = event.pid === undefined ? '' : ',"pid":' + quote(event.pid);
-  return '"kind":' + quote(event.kind) + pid + ',"seq":' + String(event.seq) + '}';
+  return kindText(event.kind) + pidText(event.pid) + String(event.seq) + '}';
 }
 
 // crypto.hash, one call for a whole small input, costs well under half of a createHash object's
@@ -51,6 +62,49 @@ export function eventText(event: KernelEvent): string {
  */
 export function eventParts(event: KernelEvent): { readonly before: string; readonly after: string } {
   return { before: textBeforeHash(event), after: textAfterHash(event) };
+}
+
+/** text has the literal at `at`: a few characters compared in place, without a copy. */
+function literalAt(text: string, at: number, literal: string): boolean {
+  for (let i = 0; i < literal.length; i++) if (text.charCodeAt(at + i) !== literal.charCodeAt(i)) return false;
+  return true;
+}
+
+/** text has the JSON text of a long value at `at`: slice and === compare natively (startsWith walks a character at a time). */
+function textAt(text: string, at: number, json: string): boolean {
+  return json.length < 16 ? literalAt(text, at, json) : text.slice(at, at + json.length) === json;
+}
+
+/**
+ * text[start, end) is the event's line with some h: textBeforeHash, an h member, textAfterHash.
+ * Compared part by part in place, so none of the three is built as a string of its own (a
+ * concatenated string is flattened, a copy, before === can compare it). Whether the h is the right
+ * one is the chain's business (verify-log).
+ */
+export function lineHolds(text: string, start: number, end: number, event: KernelEvent): boolean {
+  let at = start;
+  if (event.data === undefined) {
+    if (text.charCodeAt(at++) !== 123) return false;
+  } else {
+    const data = canonicalJson(event.data);
+    if (!literalAt(text, at, '{"data":') || !textAt(text, at + 8, data) || text.charCodeAt(at + 8 + data.length) !== 44) return false;
+    at += 9 + data.length;
+  }
+  if (!literalAt(text, at, '"h":"') || text.charCodeAt(at + 69) !== 34 || text.charCodeAt(at + 70) !== 44) return false;
+  at += 71;
+  const kind = kindText(event.kind);
+  const pid = pidText(event.pid);
+  if (!textAt(text, at, kind) || !textAt(text, at + kind.length, pid)) return false;
+  at += kind.length + pid.length;
+  // The seq's digits, read in place: canonical, so no leading zero.
+  if (end - at < 2 || (text.charCodeAt(at) === 48 && end - at > 2) || text.charCodeAt(end - 1) !== 125) return false;
+  let seq = 0;
+  for (let i = at; i < end - 1; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    seq = seq * 10 + digit;
+  }
+  return seq === event.seq;
 }
 
 /** Bytes a batch holds before each event's parts, where sealBatch puts the previous h. */

@@ -17,7 +17,7 @@ import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { Kernel, KERNEL_VERSION, type KernelInput, type StepOutput } from '../vm/kernel.js';
 import type { BackendInfo, KernelOptions } from '../vm/core.js';
 import type { EffectRequest } from '../vm/effects.js';
-import { textAfterHash, textBeforeHash } from './chain.js';
+import { lineHolds } from './chain.js';
 import type { LineCursor } from './log-lines.js';
 
 /** Why a run cannot be replayed by this build at all: not a divergence, a refusal. */
@@ -297,16 +297,12 @@ class RecordedLines {
 
   /** The current line carries exactly the event: its canonical parts around an h member. */
   holds(event: KernelEvent): boolean {
-    const { text, start, end } = this.cursor;
-    const before = textBeforeHash(event);
-    const after = textAfterHash(event);
-    const h = start + before.length;
-    // slice and === compare whole strings natively; startsWith walks them a character at a time.
-    return end - start === before.length + 71 + after.length && text.slice(start, h) === before && text.slice(h, h + 5) === '"h":"' && text.charCodeAt(h + 69) === 34 && text.slice(h + 71, end) === after;
+    return lineHolds(this.cursor.text, this.cursor.start, this.cursor.end, event);
   }
 
-  advance(): void {
-    this.lastKind = this.kind();
+  /** Moves past the current line, which held the event of this kind. */
+  advance(kind: string): void {
+    this.lastKind = kind;
     this.seq++;
     this.here = this.cursor.next();
   }
@@ -359,20 +355,19 @@ function replayLines(bytecode: Bytecode, log: RecordedLines, options: ReplayOpti
         throw diverged(event.seq, event, () => `the replay produced ${event.kind} at seq ${event.seq}, past the end of the log (${log.seq} lines)`);
       }
       if (!log.holds(event)) throw diverged(event.seq, event, (kind) => `the log has ${kind} at seq ${event.seq}, the replay produced ${event.kind}`);
-      log.advance();
+      log.advance(event.kind);
     }
     options.observe?.(k, output);
   };
   check(started.output);
 
   while (log.here) {
-    const kind = log.kind();
-    if (k.finished) throw diverged(log.seq, null, () => `the log goes on with ${kind} at seq ${log.seq} after the replay finished the run`);
-    if (k.admissible && INPUT_KINDS.has(kind)) {
+    if (k.finished) throw diverged(log.seq, null, (kind) => `the log goes on with ${kind} at seq ${log.seq} after the replay finished the run`);
+    if (k.admissible && INPUT_KINDS.has(log.kind())) {
       // A run of input lines: recorded in order, then applied together.
       do {
         const input = inputOf(log.line());
-        if (input === undefined) throw diverged(log.seq, null, () => `the ${kind} line at seq ${log.seq} is not a well-formed input`);
+        if (input === undefined) throw diverged(log.seq, null, (kind) => `the ${kind} line at seq ${log.seq} is not a well-formed input`);
         if (input.kind !== 'signal.external') requested.delete(input.effect);
         check(k.record(input));
       } while (log.here && INPUT_KINDS.has(log.kind()));

@@ -12,6 +12,7 @@ import { awaitEffect, runTool, writeEffect } from './effect-calls.js';
 import { handleName } from './handles.js';
 import { maySend, post } from './ipc-calls.js';
 import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import { appended } from './lists.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
 import { attachValue, recordArtifact } from './record-calls.js';
@@ -62,7 +63,7 @@ export function later(k: KernelCore, p: Process, fn: (value: JsonValue) => void)
 const BUILTINS: { readonly [name: string]: Builtin } = {
   finish: (k, p, args) => {
     const id = recordArtifact(k, p, 'handoff', args['handoff'] ?? null);
-    p.attached.push(id);
+    p.attached = appended(p.attached, id);
     p.handoff = id;
     exitOk(k, p, args['output'] ?? null);
   },
@@ -103,7 +104,7 @@ const BUILTINS: { readonly [name: string]: Builtin } = {
     const target = k.processes.get(String(args['process']));
     if (target === undefined || target.parent !== p.name) return done(error('unknown-process', `${JSON.stringify(args['process'])} is not a process this agent spawned`));
     if (target.final && target.exit !== null) return done(exitValue(target.exit));
-    target.awaiters.push(p.name);
+    target.awaiters = appended(target.awaiters, p.name);
     k.block(p, { kind: 'await', target: target.name, timer: null, cancelOnTimeout: false });
     p.continuation = (value) => done(value);
   },

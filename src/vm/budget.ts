@@ -14,10 +14,14 @@ export const UNLIMITED: Budget = Object.freeze({ turns: Infinity, tokens: Infini
 
 const FIELDS = ['turns', 'tokens', 'time'] as const;
 
-/** Per field, the declared limit capped by the parent's remainder (the whole remainder when undeclared); never negative. */
-export function carveBudget(parentRemaining: Budget, declared: BudgetEntry): Budget {
-  const carve = (field: (typeof FIELDS)[number]) => Math.max(0, Math.min(declared[field] ?? parentRemaining[field], parentRemaining[field]));
-  return { turns: carve('turns'), tokens: carve('tokens'), time: carve('time') };
+/** The declared limit capped by the remainder (the whole remainder when undeclared); never negative. */
+function carve(declared: number | undefined, remaining: number): number {
+  return Math.max(0, Math.min(declared ?? remaining, remaining));
+}
+
+/** What is left of a limit after some spend; an unlimited field stays Infinity. */
+function left(limit: number, spent: number): number {
+  return limit === Infinity ? Infinity : Math.max(0, limit - spent);
 }
 
 function assertAmount(value: number, what: string): void {
@@ -64,12 +68,26 @@ export class BudgetAccount {
 
   /** What is left for own calls and new children; never negative. An unlimited field stays Infinity. */
   get remaining(): Budget {
-    const left = (limit: number, spent: number) => (limit === Infinity ? Infinity : Math.max(0, limit - spent));
-    return {
-      turns: left(this.grant.turns, this.ownTurns + this.delegatedTurns),
-      tokens: left(this.grant.tokens, this.ownTokens + this.delegatedTokens),
-      time: left(this.grant.time, this.elapsed),
-    };
+    return { turns: this.turnsLeft, tokens: this.tokensLeft, time: left(this.grant.time, this.elapsed) };
+  }
+
+  private get turnsLeft(): number {
+    return left(this.grant.turns, this.ownTurns + this.delegatedTurns);
+  }
+
+  private get tokensLeft(): number {
+    return left(this.grant.tokens, this.ownTokens + this.delegatedTokens);
+  }
+
+  /**
+   * A child's grant, carved from what is left and reserved: per field, the declared limit capped
+   * by the remainder (the whole remainder when undeclared), never negative. Time is a deadline the
+   * subtree shares, so its remainder is `timeLeft`, the time until the parent's deadline.
+   */
+  carveChild(declared: BudgetEntry, timeLeft: number): Budget {
+    const grant = { turns: carve(declared.turns, this.turnsLeft), tokens: carve(declared.tokens, this.tokensLeft), time: carve(declared.time, timeLeft) };
+    this.reserve(grant);
+    return grant;
   }
 
   /** Records one model call and its token usage; says which limit, if any, the spend has now gone past. */
@@ -82,25 +100,30 @@ export class BudgetAccount {
     return 'ok';
   }
 
-  /** Takes a child's grant from the remainder. The grant comes from carveBudget, so it always fits. */
+  /** Takes a child's grant from the remainder. A grant from carveChild always fits. */
   reserve(child: Budget): void {
-    const remaining = this.remaining;
-    for (const field of ['turns', 'tokens'] as const) {
-      assertAmount(child[field], `a child's ${field} grant`);
-      if (child[field] > remaining[field]) {
-        throw new Error(`budget invariant: a child's grant fits in the remainder, but ${field} ${child[field]} > ${remaining[field]}`);
-      }
-    }
+    this.fits(child.turns, this.turnsLeft, 'turns');
+    this.fits(child.tokens, this.tokensLeft, 'tokens');
     // An unlimited field has nothing to keep apart, and Infinity - Infinity would poison the sums.
     if (this.grant.turns !== Infinity) this.delegatedTurns += child.turns;
     if (this.grant.tokens !== Infinity) this.delegatedTokens += child.tokens;
   }
 
-  /** Returns what a child that ended for good did not use; its time is ignored. */
-  refund(unusedOfChild: Budget): void {
-    for (const field of ['turns', 'tokens'] as const) assertAmount(unusedOfChild[field], `a child's unused ${field}`);
-    if (this.grant.turns !== Infinity) this.delegatedTurns = this.refunded(this.delegatedTurns, unusedOfChild.turns, 'turns');
-    if (this.grant.tokens !== Infinity) this.delegatedTokens = this.refunded(this.delegatedTokens, unusedOfChild.tokens, 'tokens');
+  private fits(grant: number, remaining: number, field: string): void {
+    assertAmount(grant, `a child's ${field} grant`);
+    if (grant > remaining) throw new Error(`budget invariant: a child's grant fits in the remainder, but ${field} ${grant} > ${remaining}`);
+  }
+
+  /** Returns what a child that ended for good did not use of its turns and tokens; its time is ignored. */
+  refundUnused(child: BudgetAccount): void {
+    this.refundTurnsAndTokens(child.turnsLeft, child.tokensLeft);
+  }
+
+  private refundTurnsAndTokens(turns: number, tokens: number): void {
+    assertAmount(turns, "a child's unused turns");
+    assertAmount(tokens, "a child's unused tokens");
+    if (this.grant.turns !== Infinity) this.delegatedTurns = this.refunded(this.delegatedTurns, turns, 'turns');
+    if (this.grant.tokens !== Infinity) this.delegatedTokens = this.refunded(this.delegatedTokens, tokens, 'tokens');
   }
 
   private refunded(delegated: number, unused: number, field: string): number {

@@ -6,6 +6,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { EventKind, KernelEvent } from '../bytecode/events.js';
 import { ArtifactStore, type Blob } from './artifacts.js';
 import { capsJson, declaredCaps, grantCaps, type Caps } from './caps.js';
+import { appended, NONE } from './lists.js';
 import { EffectTable, type Completion, type EffectOp, type EffectRequest, type TimerPurpose } from './effects.js';
 import { LeaseTable } from './leases.js';
 import type { FinalExit, Process } from './process.js';
@@ -35,11 +36,21 @@ export interface BackendInfo {
 
 /** What one kernel step hands the host: events to log, effects to run, effects to stop, blobs to store first. */
 export interface StepOutput {
-  readonly events: KernelEvent[];
-  readonly requests: EffectRequest[];
-  readonly cancels: string[];
-  readonly blobs: Blob[];
+  readonly events: readonly KernelEvent[];
+  readonly requests: readonly EffectRequest[];
+  readonly cancels: readonly string[];
+  readonly blobs: readonly Blob[];
 }
+
+/** A transition's output while it is built: the lists other than events are made on first use (most steps have none). */
+interface OutputBuffer {
+  readonly events: KernelEvent[];
+  requests: readonly EffectRequest[];
+  cancels: readonly string[];
+  blobs: readonly Blob[];
+}
+
+
 
 export type EventData = { readonly [key: string]: JsonValue };
 
@@ -86,7 +97,7 @@ export class KernelCore {
   messageSeq = 0;
   finished = false;
   private seq = 0;
-  private out: StepOutput = emptyOutput();
+  private out: OutputBuffer = emptyOutput();
 
   constructor(
     readonly bytecode: Bytecode,
@@ -116,7 +127,7 @@ export class KernelCore {
   }
 
   blob(blob: Blob): void {
-    this.out.blobs.push(blob);
+    this.out.blobs = appended(this.out.blobs, blob);
   }
 
   /** Hands the buffered output to the host. */
@@ -138,7 +149,7 @@ export class KernelCore {
     this.effects.add({ id, pid: p.name, incarnation: p.incarnation, op, due, onComplete });
     (p.effects ??= new Set()).add(id);
     this.emit('effect.requested', p.name, { effect: id, op, request });
-    this.out.requests.push({ effect: id, pid: p.name, op, request });
+    this.out.requests = appended(this.out.requests, { effect: id, pid: p.name, op, request });
     return id;
   }
 
@@ -155,7 +166,7 @@ export class KernelCore {
     if (effect === undefined) return;
     this.processes.get(effect.pid)?.effects?.delete(id);
     this.emit('effect.cancelled', effect.pid, { effect: id });
-    this.out.cancels.push(id);
+    this.out.cancels = appended(this.out.cancels, id);
   }
 
   /** Wakes a blocked process, with a value on its operand stack unless `value` is undefined. */
@@ -262,6 +273,6 @@ export class KernelCore {
   }
 }
 
-function emptyOutput(): StepOutput {
-  return { events: [], requests: [], cancels: [], blobs: [] };
+function emptyOutput(): OutputBuffer {
+  return { events: [], requests: NONE, cancels: NONE, blobs: NONE };
 }

@@ -109,7 +109,7 @@ function textCall(content: string): ToolCall | undefined {
 function onReply(k: KernelCore, p: Process, effect: string, c: Completion): void {
   p.turns++;
   if (!c.ok) {
-    if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => k.makeReady(p), p.turnRetries)) return;
+    if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => k.makeReady(p), (p.turnRetries ??= { used: 0 }))) return;
     exitProcess(k, p, 'failed', null, { error: { kind: c.error.kind, message: c.error.message }, kind: 'model-failed' });
     return;
   }
@@ -123,11 +123,11 @@ function onReply(k: KernelCore, p: Process, effect: string, c: Completion): void
   if (problem !== null) {
     k.emit('output.malformed', p.name, { effect, error: problem });
     p.feedback = problem;
-    if (retryLater(k, p, 'malformed_output', () => k.makeReady(p), p.turnRetries)) return;
+    if (retryLater(k, p, 'malformed_output', () => k.makeReady(p), (p.turnRetries ??= { used: 0 }))) return;
     exitProcess(k, p, 'failed', null, { error: problem, kind: 'malformed-output' });
     return;
   }
-  p.turnRetries.used = 0;
+  p.turnRetries = null;
   runCalls(k, p, calls, 0);
 }
 

@@ -6,6 +6,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { handleName } from './handles.js';
+import { appended } from './lists.js';
 import { Mailbox } from './mailbox.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
@@ -94,7 +95,7 @@ export function subscribe(k: KernelCore, p: Process, ins: Instruction): SyscallO
   const topic = k.constant(ins[1] as number) as string;
   if (!allows(p.caps, { kind: 'topic', topic })) return deny(k, p, 'subscribe', { topic });
   if (p.subscriptions.includes(topic)) return 'continue';
-  p.subscriptions.push(topic);
+  p.subscriptions = appended(p.subscriptions, topic);
   const list = k.topics.get(topic);
   if (list === undefined) k.topics.set(topic, [p.name]);
   else list.push(p.name);

@@ -105,6 +105,8 @@ export function fencingProblem(k: KernelCore, p: Process, lease: JsonValue): Jso
 
 /** An incarnation ended: its leases go to their next waiters. */
 export function releaseAllLeases(k: KernelCore, p: Process): void {
+  // Most processes never touch a lease.
+  if (!k.leases.involves(p.name)) return;
   const { released, next } = k.leases.releaseAll(p.name);
   for (const grant of released) {
     k.cancel(k.leaseTimers.get(grant.resource) ?? null, 'exited');

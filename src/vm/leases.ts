@@ -204,6 +204,11 @@ export class LeaseTable {
     return true;
   }
 
+  /** The holder holds a lease or waits for one. */
+  involves(holder: string): boolean {
+    return this.waitingBy.has(holder) || this.heldBy.has(holder);
+  }
+
   releaseAll(holder: string): { readonly released: readonly LeaseGrant[]; readonly next: readonly LeaseGrant[]; readonly cancelledWaits: readonly string[] } {
     // Most processes never touch a lease: nothing to build for them.
     if (!this.waitingBy.has(holder) && !this.heldBy.has(holder)) return NOTHING_RELEASED;

@@ -11,11 +11,12 @@
 // Exits caused by a kill or cancel signal are final: whoever signalled meant it.
 import type { SupervisorEntry } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { BudgetAccount, budgetJson, carveBudget, UNLIMITED } from './budget.js';
+import { BudgetAccount, budgetJson, UNLIMITED } from './budget.js';
 import { ALL_CAPS } from './caps.js';
 import type { KernelCore } from './core.js';
 import type { ExitStatus, FinalExit, Frame, Process, ProcessKind } from './process.js';
 import { releaseAllLeases } from './lease-calls.js';
+import { appended, NONE, removed } from './lists.js';
 import { ROOT_MOUNTS, type Mount } from './vfs.js';
 import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
 
@@ -48,9 +49,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   let deadline = Infinity;
   if (parent === null) budget = new BudgetAccount(UNLIMITED);
   else if (entry !== undefined) {
-    const remaining = { ...parent.budget.remaining, time: Math.max(0, parent.deadline - k.now) };
-    const limit = carveBudget(remaining, entry.budget);
-    parent.budget.reserve(limit);
+    const limit = parent.budget.carveChild(entry.budget, parent.deadline - k.now);
     budget = new BudgetAccount(limit);
     deadline = k.now + limit.time;
   } else {
@@ -79,25 +78,25 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     effects: null,
     effectCount: 0,
     mailbox: null,
-    subscriptions: [],
-    children: [],
+    subscriptions: NONE,
+    children: NONE,
     checkpoint: null,
     handoff: -1,
-    attached: [],
+    attached: NONE,
     turns: 0,
     feedback: null,
     transcript: null,
     continuation: null,
     resumed: null,
     crashRetries: 0,
-    turnRetries: { used: 0 },
-    restartWindow: [],
+    turnRetries: null,
+    restartWindow: NONE,
     exit: null,
     final: false,
-    awaiters: [],
+    awaiters: NONE,
   };
   k.processes.set(name, p);
-  parent?.children.push(name);
+  if (parent !== null) parent.children = appended(parent.children, name);
   if (entry !== undefined) k.latestOf.set(spec.agent, name);
   const data: { [key: string]: JsonValue } = {
     budget: parent === null || entry === undefined ? null : budgetJson(budget.limit),
@@ -189,7 +188,7 @@ export interface ExitOptions {
  * Ends the current incarnation; then retries it, restarts it under its supervisor, or ends the
  * name for good.
  */
-export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, output: JsonValue, reason?: JsonValue, options: ExitOptions = {}): void {
+export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, output: JsonValue, reason?: JsonValue, options?: ExitOptions): void {
   if (p.state === 'exited' && p.final) return;
   // Its incarnation has already exited (and said so): only the name is left to end.
   if (p.state === 'restarting' || (p.state === 'paused' && p.pausedFrom === 'restarting')) {
@@ -200,7 +199,7 @@ export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, outpu
   if (p.state === 'exited') return;
   let finalStatus = status;
   if (status !== 'ok') for (const m of overlays(p)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
-  if (status === 'ok' && p.kind !== 'branch' && k.tasks.unverified(p.name, (t) => k.code.tasks[t]?.verify !== undefined).length > 0) finalStatus = 'unverified';
+  if (status === 'ok' && p.kind !== 'branch' && k.tasks.hasUnverified(p.name, k.code.tasks)) finalStatus = 'unverified';
   endIncarnation(k, p);
   // Keys in sorted order, so the event serialises canonically on the fast path.
   const data: { [key: string]: JsonValue } = { incarnation: p.incarnation };
@@ -208,8 +207,9 @@ export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, outpu
   if (reason !== undefined) data['reason'] = reason;
   data['status'] = finalStatus;
   k.emit('proc.exited', p.name, data);
-  const exit: FinalExit = { status: finalStatus, output: finalStatus === 'ok' || finalStatus === 'unverified' ? output : null, ...(reason !== undefined ? { reason } : {}) };
-  if (options.final === true || p.kind === 'main') {
+  const exitOutput = finalStatus === 'ok' || finalStatus === 'unverified' ? output : null;
+  const exit: FinalExit = reason === undefined ? { status: finalStatus, output: exitOutput } : { status: finalStatus, output: exitOutput, reason };
+  if (options?.final === true || p.kind === 'main') {
     finalize(k, p, exit);
     return;
   }
@@ -227,13 +227,13 @@ function endIncarnation(k: KernelCore, p: Process): void {
   p.wait = null;
   if (p.effects !== null) for (const id of [...p.effects]) k.cancel(id, 'exited');
   // Those effects included its period timers: a restarted supervisor counts its restarts afresh.
-  p.restartWindow.length = 0;
+  p.restartWindow = NONE;
   releaseAllLeases(k, p);
   for (const topic of p.subscriptions) {
     const subscribers = k.topics.get(topic);
     if (subscribers !== undefined) k.topics.set(topic, subscribers.filter((n) => n !== p.name));
   }
-  p.subscriptions.length = 0;
+  p.subscriptions = NONE;
   for (const child of p.children) {
     const c = k.processes.get(child);
     if (c !== undefined && !c.final) exitProcess(k, c, 'killed', null, { kind: 'parent-exited', parent: p.name }, { final: true });
@@ -289,12 +289,10 @@ function supervise(k: KernelCore, child: Process, exit: FinalExit): void {
     exitProcess(k, parent, 'failed', null, { kind: 'supervisor-escalated', child: child.name, policy: policy.name });
     return;
   }
-  const window = parent.restartWindow;
   const id = k.timer(parent, policy.period ?? DEFAULT_PERIOD_MS, 'period', () => {
-    const at = window.indexOf(id);
-    if (at >= 0) window.splice(at, 1);
+    parent.restartWindow = removed(parent.restartWindow, id);
   });
-  window.push(id);
+  parent.restartWindow = appended(parent.restartWindow, id);
   const siblings = parent.children
     .map((n) => k.process(n))
     .filter((s) => s !== child && s.kind === 'agent' && !s.final && s.state !== 'exited' && (policy.strategy === 'one_for_all' || (policy.strategy === 'rest_for_one' && s.order > child.order)));
@@ -312,8 +310,8 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
   if (p.final) return;
   p.incarnation++;
   p.exit = null;
-  p.attached.length = 0;
-  p.turnRetries.used = 0;
+  p.attached = NONE;
+  p.turnRetries = null;
   p.feedback = null;
   p.transcript = null;
   p.continuation = null;
@@ -341,11 +339,12 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
   if (p.effects !== null) for (const id of [...p.effects]) k.cancel(id, 'exited');
   settleTask(k, p, exit);
   const parent = p.parent === null ? undefined : k.processes.get(p.parent);
-  if (parent !== undefined && p.kind === 'agent') parent.budget.refund(p.budget.remaining);
+  if (parent !== undefined && p.kind === 'agent') parent.budget.refundUnused(p.budget);
   if (p.mailbox !== null) for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
   if (k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
-  for (const waiter of p.awaiters) k.onFinal(k.process(waiter), p);
-  p.awaiters.length = 0;
+  const awaiters = p.awaiters;
+  p.awaiters = NONE;
+  for (const waiter of awaiters) k.onFinal(k.process(waiter), p);
   if (parent !== undefined && parent.wait?.kind === 'join') k.onFinal(parent, p);
   if (p.kind === 'main') k.finishRun(exit);
 }

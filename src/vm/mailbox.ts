@@ -46,13 +46,25 @@ class SenderQueue {
   }
 }
 
+function queueOf(senders: Map<string, SenderQueue>, sender: string): SenderQueue {
+  let queue = senders.get(sender);
+  if (queue === undefined) {
+    queue = new SenderQueue();
+    senders.set(sender, queue);
+  }
+  return queue;
+}
+
 export class Mailbox {
-  // Every pending message in id order, interleaved with messages already taken by takeFrom:
-  // those are skipped lazily rather than searched for, which keeps takeFrom O(1).
+  // Every pending message in id order, interleaved (once the mailbox is indexed) with messages
+  // already taken by takeFrom: those are skipped lazily rather than searched for, which keeps
+  // takeFrom O(1).
   private readonly arrivals: Envelope[] = [];
   private arrivalsHead = 0;
-  // A sender's queue stays when it empties: in a conversation it refills at once. The map is made
-  // on the first push: most processes never receive a message, and a run may hold many thousands.
+  // The per-sender queues are made on the first takeFrom or hasFrom. Until then every message from
+  // arrivalsHead on is pending, since take() takes from the front, so a mailbox read only in
+  // arrival order (a parent collecting its children's reports) keeps nothing per sender. Once
+  // made, a sender's queue stays when it empties: in a conversation it refills at once.
   private senders: Map<string, SenderQueue> | null = null;
   private pending = 0;
   private lastId = -Infinity;
@@ -62,19 +74,20 @@ export class Mailbox {
       throw new Error(`mailbox invariant broken: message ids pushed into one mailbox increase, got ${envelope.id} after ${this.lastId}`);
     }
     this.lastId = envelope.id;
-    this.senders ??= new Map();
-    let queue = this.senders.get(envelope.from);
-    if (queue === undefined) {
-      queue = new SenderQueue();
-      this.senders.set(envelope.from, queue);
-    }
-    queue.items.push(envelope);
+    if (this.senders !== null) queueOf(this.senders, envelope.from).items.push(envelope);
     this.arrivals.push(envelope);
     this.pending++;
   }
 
   /** The oldest message from any sender. */
   take(): Envelope | undefined {
+    if (this.senders === null) {
+      const envelope = this.arrivals[this.arrivalsHead];
+      if (envelope === undefined) return undefined;
+      this.pending--;
+      this.arrivalsHead = dropConsumed(this.arrivals, this.arrivalsHead + 1);
+      return envelope;
+    }
     while (this.arrivalsHead < this.arrivals.length) {
       const envelope = this.arrivals[this.arrivalsHead++]!;
       if (!this.isPending(envelope)) continue;
@@ -91,7 +104,7 @@ export class Mailbox {
 
   /** The oldest message from this sender. */
   takeFrom(sender: string): Envelope | undefined {
-    const envelope = this.senders?.get(sender)?.shift();
+    const envelope = this.indexed().get(sender)?.shift();
     if (envelope === undefined) return undefined;
     this.pending--;
     if (this.arrivals[this.arrivalsHead] === envelope) {
@@ -107,7 +120,7 @@ export class Mailbox {
   }
 
   hasFrom(sender: string): boolean {
-    return (this.senders?.get(sender)?.size ?? 0) > 0;
+    return (this.indexed().get(sender)?.size ?? 0) > 0;
   }
 
   /** Removes and returns every pending message in id order. */
@@ -115,7 +128,7 @@ export class Mailbox {
     const all = this.snapshot();
     this.arrivals.length = 0;
     this.arrivalsHead = 0;
-    this.senders?.clear();
+    this.senders = null;
     this.pending = 0;
     return all;
   }
@@ -135,9 +148,24 @@ export class Mailbox {
 
   // A sender's pending messages are a suffix of what it sent, so a message is pending exactly when
   // it is not older than the oldest one still queued from its sender.
+  // Before the mailbox is indexed, every message from arrivalsHead on is pending.
   private isPending(envelope: Envelope): boolean {
-    const oldest = this.senders?.get(envelope.from)?.oldest();
+    if (this.senders === null) return true;
+    const oldest = this.senders.get(envelope.from)?.oldest();
     return oldest !== undefined && envelope.id >= oldest.id;
+  }
+
+  /** The per-sender queues, made from the pending messages the first time they are needed. */
+  private indexed(): Map<string, SenderQueue> {
+    if (this.senders === null) {
+      const senders = new Map<string, SenderQueue>();
+      for (let index = this.arrivalsHead; index < this.arrivals.length; index++) {
+        const envelope = this.arrivals[index]!;
+        queueOf(senders, envelope.from).items.push(envelope);
+      }
+      this.senders = senders;
+    }
+    return this.senders;
   }
 
   /** Rewrites the arrivals without taken messages once they outnumber the pending ones. */

@@ -7,6 +7,7 @@ import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { handle, handleName } from './handles.js';
 import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import { appended, removed } from './lists.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
@@ -41,12 +42,11 @@ function awaitName(k: KernelCore, p: Process, target: Process, timeout: number, 
   }
   const wait = { kind: 'await' as const, target: target.name, timer: null as string | null, cancelOnTimeout };
   k.block(p, wait);
-  if (!target.awaiters.includes(p.name)) target.awaiters.push(p.name);
+  if (!target.awaiters.includes(p.name)) target.awaiters = appended(target.awaiters, p.name);
   if (timeout >= 0) {
     wait.timer = k.timer(p, timeout, 'await', () => {
       if (p.wait !== wait) return;
-      const at = target.awaiters.indexOf(p.name);
-      if (at >= 0) target.awaiters.splice(at, 1);
+      target.awaiters = removed(target.awaiters, p.name);
       if (cancelOnTimeout) signalProcess(k, p.name, target, 'cancel');
       k.resume(p, { output: null, status: 'timeout' });
     });

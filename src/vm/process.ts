@@ -71,13 +71,14 @@ export interface Process {
   effectCount: number;
   /** Made on the first message: most processes of a fan-out only send. */
   mailbox: Mailbox | null;
+  // The lists below are NONE (lists.ts) while empty, as they are for most processes.
   /** Topics, in subscription order (a short list: arrays cost a quarter of a Set per process). */
-  readonly subscriptions: string[];
-  readonly children: string[];
+  subscriptions: readonly string[];
+  children: readonly string[];
   checkpoint: Checkpoint | null;
   handoff: number;
   /** Artifacts this incarnation recorded, for its task's `produced` record. */
-  readonly attached: number[];
+  attached: readonly number[];
   /** Free agents: model turns taken. */
   turns: number;
   /** Free agents: what was wrong with the last reply, told to the model on the next turn. */
@@ -90,13 +91,13 @@ export interface Process {
   resumed: JsonValue;
   /** Crash retries used by this name: they span incarnations, or a crash loop would never end. */
   crashRetries: number;
-  /** Free agents: retries used on the current run of failed or malformed turns (reset by a good one). */
-  readonly turnRetries: { used: number };
+  /** Free agents: retries used on the current run of failed or malformed turns (reset by a good one); made on the first turn. */
+  turnRetries: { used: number } | null;
   /** Supervisor bookkeeping for this process's children: timers of restarts still inside the period. */
-  readonly restartWindow: string[];
+  restartWindow: readonly string[];
   exit: FinalExit | null;
   /** True once the name has ended for good (no restart will follow). */
   final: boolean;
   /** Who waits for this name's final exit. */
-  readonly awaiters: string[];
+  awaiters: readonly string[];
 }

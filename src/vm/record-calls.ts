@@ -7,6 +7,7 @@ import { artifactRef, type ArtifactRecord } from './artifacts.js';
 import type { KernelCore } from './core.js';
 import { runTool } from './effect-calls.js';
 import { spawnProcess } from './lifecycle.js';
+import { appended } from './lists.js';
 import { fail, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
@@ -28,7 +29,7 @@ export function attachValue(k: KernelCore, p: Process, entry: ArtifactEntry, val
   const problem = entry.schema >= 0 ? k.validator.problem(entry.schema, value) : undefined;
   if (problem !== undefined) return { problem };
   const id = recordArtifact(k, p, entry.name, value);
-  p.attached.push(id);
+  p.attached = appended(p.attached, id);
   if (entry.name === 'handoff') p.handoff = id;
   return { ref: artifactRef(k.artifacts.get(id) as ArtifactRecord) };
 }
@@ -89,7 +90,7 @@ function judge(k: KernelCore, p: Process, taskIndex: number, record: TaskRecord 
     const child = spawnProcess(k, p, { kind: 'agent', agent: verification.agent, procedure: verifier.procedure, spec: verifier.name, input, task: -1 });
     k.block(p, { kind: 'verify', record: record?.id ?? -1, verifier: child.name });
     k.verifyWaits.set(child.name, (exit) => done(agentVerdict(exit), child.name));
-    child.awaiters.push(p.name);
+    child.awaiters = appended(child.awaiters, p.name);
     return true;
   }
   const tool = k.code.tools[verification.tool];
@@ -151,7 +152,7 @@ function retryRejected(k: KernelCore, p: Process, record: TaskRecord, verdict: J
       if (exit?.status === 'ok' || exit?.status === 'unverified') again(next, exit.output);
       else k.resume(p, { passed: false, reason: { kind: 'retry-failed', status: exit?.status ?? 'failed' }, value: null });
     });
-    child.awaiters.push(p.name);
+    child.awaiters = appended(child.awaiters, p.name);
   });
   k.block(p, { kind: 'effect', effect: timer });
   return true;

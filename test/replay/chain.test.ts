@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 import { GENESIS_HASH, type KernelEvent } from '../../src/bytecode/events.js';
-import { HashChain, eventText, verifyLines } from '../../src/replay/chain.js';
+import { HashChain, eventText, lineHolds, verifyLines } from '../../src/replay/chain.js';
 import { eventBody, events, json, KINDS } from './arbitraries.js';
 
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string;
@@ -193,5 +193,49 @@ describe('verifyLines', () => {
       [line.replace('"data":{"a":2,"b":1}', '"data":[]'), /data is not an object/],
     ];
     for (const [text, problem] of cases) expect(verifyLines([text]), text).toMatchObject({ ok: false, seq: 0, problem: expect.stringMatching(problem) });
+  });
+});
+
+describe('lineHolds', () => {
+  const lineOf = (event: KernelEvent): string => new HashChain(GENESIS_HASH, event.seq).append(event);
+  /** Where the line's h digits start: the envelope's h comes right before its kind, the last `"kind":"` of a line. */
+  const hAt = (line: string): number => line.lastIndexOf('"h":"', line.lastIndexOf('"kind":"')) + 5;
+
+  it('holds for the event\'s own line, in place in a longer text, whatever its h', () => {
+    fc.assert(
+      fc.property(eventBody, fc.nat({ max: 10_000_000 }), fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), (body, seq, head, tail) => {
+        const event: KernelEvent = { seq, ...body };
+        const line = lineOf(event);
+        expect(lineHolds(head + line + tail, head.length, head.length + line.length, event)).toBe(true);
+        const otherH = line.slice(0, hAt(line)) + 'f'.repeat(64) + line.slice(hAt(line) + 64);
+        expect(lineHolds(otherH, 0, otherH.length, event)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('fails for a line with any character outside its h changed, dropped or added', () => {
+    fc.assert(
+      fc.property(eventBody, fc.nat({ max: 10_000_000 }), fc.nat(), fc.constantFrom('change', 'drop', 'add'), (body, seq, where, how) => {
+        const event: KernelEvent = { seq, ...body };
+        const line = lineOf(event);
+        const h = hAt(line);
+        const outside = [...Array(line.length).keys()].filter((i) => i < h || i >= h + 64);
+        const at = outside[where % outside.length] as number;
+        const c = line[at] === 'x' ? 'y' : 'x';
+        const damaged = how === 'change' ? line.slice(0, at) + c + line.slice(at + 1) : how === 'drop' ? line.slice(0, at) + line.slice(at + 1) : line.slice(0, at) + c + line.slice(at);
+        expect(lineHolds(damaged, 0, damaged.length, event)).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('fails for another event\'s line: another seq, kind, pid or data', () => {
+    const event: KernelEvent = { seq: 120, kind: 'msg.sent', pid: 'worker#12', data: { msg: 3, to: 'main', value: 3 } };
+    const line = lineOf(event);
+    expect(lineHolds(line, 0, line.length, event)).toBe(true);
+    for (const other of [{ ...event, seq: 12 }, { ...event, seq: 1200 }, { ...event, kind: 'msg.dead' as const }, { ...event, pid: 'worker#1' }, { ...event, pid: undefined }, { ...event, data: { msg: 3, to: 'main', value: 4 } }, { ...event, data: undefined }]) {
+      expect(lineHolds(line, 0, line.length, other as KernelEvent)).toBe(false);
+    }
   });
 });

@@ -2,31 +2,35 @@
 // refunding children's grants, the time deadline, and the JSON form.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BudgetAccount, budgetJson, carveBudget, UNLIMITED, type Budget } from '../../src/vm/budget.js';
+import { BudgetAccount, budgetJson, UNLIMITED, type Budget } from '../../src/vm/budget.js';
+import type { BudgetEntry } from '../../src/bytecode/format.js';
 
 const budget = (turns: number, tokens: number, time: number): Budget => ({ turns, tokens, time });
 
-describe('carveBudget', () => {
+/** A child's grant carved from an account whose remainder is `remaining` (time: the time left). */
+const carved = (remaining: Budget, declared: BudgetEntry): Budget => new BudgetAccount(remaining).carveChild(declared, remaining.time);
+
+describe('carveChild', () => {
   it('takes the declared limit when the remainder covers it', () => {
-    expect(carveBudget(budget(10, 1000, 60_000), { turns: 4, tokens: 400, time: 30_000 })).toEqual(budget(4, 400, 30_000));
+    expect(carved(budget(10, 1000, 60_000), { turns: 4, tokens: 400, time: 30_000 })).toEqual(budget(4, 400, 30_000));
   });
 
   it('caps each declared limit at the parent remainder', () => {
-    expect(carveBudget(budget(3, 100, 10_000), { turns: 4, tokens: 400, time: 30_000 })).toEqual(budget(3, 100, 10_000));
+    expect(carved(budget(3, 100, 10_000), { turns: 4, tokens: 400, time: 30_000 })).toEqual(budget(3, 100, 10_000));
   });
 
   it('an undeclared field takes the whole remainder', () => {
-    expect(carveBudget(budget(3, 100, 10_000), { turns: 1 })).toEqual(budget(1, 100, 10_000));
-    expect(carveBudget(UNLIMITED, {})).toEqual(UNLIMITED);
+    expect(carved(budget(3, 100, 10_000), { turns: 1 })).toEqual(budget(1, 100, 10_000));
+    expect(carved(UNLIMITED, {})).toEqual(UNLIMITED);
   });
 
   it('from main a declared limit is taken as is', () => {
-    expect(carveBudget(UNLIMITED, { turns: 20, tokens: 50_000, time: 900_000 })).toEqual(budget(20, 50_000, 900_000));
+    expect(carved(UNLIMITED, { turns: 20, tokens: 50_000, time: 900_000 })).toEqual(budget(20, 50_000, 900_000));
   });
 
   it('is never negative', () => {
-    expect(carveBudget(budget(0, 0, 0), { turns: 5, tokens: 5, time: 5 })).toEqual(budget(0, 0, 0));
-    expect(carveBudget(budget(5, 5, 5), { turns: -1, tokens: -1, time: -1 })).toEqual(budget(0, 0, 0));
+    expect(carved(budget(0, 0, 0), { turns: 5, tokens: 5, time: 5 })).toEqual(budget(0, 0, 0));
+    expect(carved(budget(5, 5, 5), { turns: -1, tokens: -1, time: -1 })).toEqual(budget(0, 0, 0));
   });
 });
 
@@ -61,13 +65,13 @@ describe('BudgetAccount', () => {
 
   it('a child grant is taken from the remainder and its unused part comes back', () => {
     const parent = new BudgetAccount(budget(10, 1000, 60_000));
-    const grant = carveBudget(parent.remaining, { turns: 4, tokens: 600, time: 30_000 });
-    parent.reserve(grant);
+    const grant = parent.carveChild({ turns: 4, tokens: 600, time: 30_000 }, 60_000);
+    expect(grant).toEqual(budget(4, 600, 30_000));
     expect(parent.remaining).toEqual(budget(6, 400, 60_000));
     expect(parent.delegated).toEqual({ turns: 4, tokens: 600 });
     const child = new BudgetAccount(grant);
     child.chargeTurn(100);
-    parent.refund(child.remaining);
+    parent.refundUnused(child);
     expect(parent.delegated).toEqual({ turns: 1, tokens: 100 });
     expect(parent.remaining).toEqual(budget(9, 900, 60_000));
   });
@@ -80,7 +84,7 @@ describe('BudgetAccount', () => {
     expect(parent.remaining.time).toBe(1);
     expect(parent.setElapsed(60_000)).toBe('time');
     expect(parent.remaining.time).toBe(0);
-    expect(carveBudget(parent.remaining, { time: 30_000 }).time).toBe(0);
+    expect(carved(parent.remaining, { time: 30_000 }).time).toBe(0);
   });
 
   it('a grant larger than the remainder is a kernel bug', () => {
@@ -93,7 +97,7 @@ describe('BudgetAccount', () => {
   it('refunding more than was reserved, or letting time run backwards, is a kernel bug', () => {
     const parent = new BudgetAccount(budget(5, 100, 1000));
     parent.reserve(budget(1, 10, 0));
-    expect(() => parent.refund(budget(2, 0, 0))).toThrow(/no more than was reserved/);
+    expect(() => parent.refundUnused(new BudgetAccount(budget(2, 0, 0)))).toThrow(/no more than was reserved/);
     parent.setElapsed(10);
     expect(() => parent.setElapsed(9)).toThrow(/never decreases/);
     expect(() => parent.chargeTurn(-1)).toThrow(/non-negative/);
@@ -104,7 +108,7 @@ describe('BudgetAccount', () => {
     main.reserve(UNLIMITED);
     main.reserve(budget(3, 30, 100));
     main.chargeTurn(1_000_000);
-    main.refund(UNLIMITED);
+    main.refundUnused(new BudgetAccount(UNLIMITED));
     expect(main.remaining).toEqual(UNLIMITED);
     expect(main.setElapsed(1e12)).toBe('ok');
   });
@@ -133,14 +137,13 @@ describe('budget property', () => {
         let spentByEnded = { turns: 0, tokens: 0 };
         for (const s of steps) {
           if (s.kind === 'spawn') {
-            const grant = carveBudget(parent.remaining, { turns: s.turns, tokens: s.tokens });
-            parent.reserve(grant);
+            const grant = parent.carveChild({ turns: s.turns, tokens: s.tokens }, 60_000);
             live.push(new BudgetAccount(grant));
           } else if (s.kind === 'end' && live.length > 0) {
             const [child] = live.splice(s.which % live.length, 1) as [BudgetAccount];
             for (let i = 0; i < Math.min(s.usedTurns, child.limit.turns); i++) child.chargeTurn(i === 0 ? Math.min(s.usedTokens, child.limit.tokens) : 0);
             spentByEnded = { turns: spentByEnded.turns + child.used.turns, tokens: spentByEnded.tokens + child.used.tokens };
-            parent.refund(child.remaining);
+            parent.refundUnused(child);
           } else if (s.kind === 'charge' && parent.remaining.turns > 0 && parent.remaining.tokens >= s.tokens) {
             expect(parent.chargeTurn(s.tokens)).toBe('ok');
           }

@@ -93,7 +93,7 @@ class Harness {
     for (let i = 0; i < setupSteps && kernel.runnable; i++) this.take(kernel.step());
   }
 
-  take(output: StepOutput): KernelEvent[] {
+  take(output: StepOutput): readonly KernelEvent[] {
     for (const e of output.events) {
       if (e.kind !== 'proc.exited') continue;
       const incarnation = `${e.pid}/${String(e.data?.['incarnation'])}`;

@@ -33,11 +33,11 @@ class Driver {
     return events;
   }
 
-  admit(input: KernelInput): KernelEvent[] {
+  admit(input: KernelInput): readonly KernelEvent[] {
     return this.record(this.kernel.admit(input));
   }
 
-  signal(target: string, op: SignalOp): KernelEvent[] {
+  signal(target: string, op: SignalOp): readonly KernelEvent[] {
     return this.admit({ kind: 'signal.external', target, op });
   }
 
@@ -48,12 +48,12 @@ class Driver {
     return found[0] as InFlight;
   }
 
-  complete(pid: string, op: InFlight['op'], completion: Completion): KernelEvent[] {
+  complete(pid: string, op: InFlight['op'], completion: Completion): readonly KernelEvent[] {
     return this.admit({ kind: 'effect.completed', effect: this.effect(pid, op).id, completion });
   }
 
   /** Fires the earliest timer of `pid`. */
-  fire(pid: string): KernelEvent[] {
+  fire(pid: string): readonly KernelEvent[] {
     const timers = this.kernel.inFlight().filter((e) => e.pid === pid && e.op === 'timer');
     const earliest = timers.reduce((a, b) => (b.due < a.due ? b : a));
     return this.admit({ kind: 'timer.fired', effect: earliest.id });
@@ -65,7 +65,7 @@ class Driver {
     return p;
   }
 
-  private record(output: StepOutput): KernelEvent[] {
+  private record(output: StepOutput): readonly KernelEvent[] {
     this.log.push(...output.events);
     return output.events;
   }
