@@ -1,6 +1,11 @@
 // Runs the benchmark measurements and writes their report to bench/results.md. Each case of each
-// measurement runs in a child process of its own (a fresh heap and JIT), so one case cannot warm
+// measurement runs in child processes of its own (a fresh heap and JIT), so one case cannot warm
 // up or fragment memory for the next. `node bench/run.mjs [name ...]` runs only the named ones.
+//
+// The machine's speed drifts, by a quarter or more over minutes, so each case runs in PROCESSES
+// processes one after another, and its row is the result of the process with the median time
+// (peak RSS: the highest of them); every process's median time is listed under the measurement's
+// tables.
 //
 // A measurement is a module in bench/measurements/ exporting `title`, `cases` (each with an `id`)
 // and `report(results)` (Markdown), and running one case when started as
@@ -10,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import console from 'node:console';
+import { fmt } from './report.mjs';
 import process from 'node:process';
 
 /** Every measurement, by name, in report order. Later issues add theirs here. */
@@ -17,21 +23,38 @@ const MEASUREMENTS = ['compile-throughput', 'kernel-throughput', 'live-host', 'v
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 
-function runCase(file, id) {
+/** Processes each case runs in. */
+const PROCESSES = 3;
+
+function runProcess(file, id) {
   const stdout = execFileSync(process.execPath, ['--expose-gc', file, id], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   const last = stdout.trim().split('\n').pop() ?? '';
   return JSON.parse(last);
+}
+
+/** The case's result from the process with the median time, with the highest peak RSS of them all, and every process's median time. */
+function runCase(file, id) {
+  const runs = [];
+  for (let i = 0; i < PROCESSES; i++) runs.push(runProcess(file, id));
+  const byTime = [...runs].sort((a, b) => a.medianMs - b.medianMs);
+  const result = { ...byTime[Math.floor(byTime.length / 2)] };
+  if (result.peakRssMb !== undefined) result.peakRssMb = Math.max(...runs.map((r) => r.peakRssMb));
+  return { result, times: runs.map((r) => r.medianMs) };
 }
 
 async function runMeasurement(name) {
   const file = `${benchDir}measurements/${name}.mjs`;
   const measurement = await import(pathToFileURL(file).href);
   const results = [];
+  const times = [];
   for (const c of measurement.cases) {
     console.error(`bench: ${name} ${c.id}`);
-    results.push({ case: c, result: runCase(file, c.id) });
+    const ran = runCase(file, c.id);
+    results.push({ case: c, result: ran.result });
+    times.push(`${c.id} ${ran.times.map((ms) => fmt(ms, 1)).join(' / ')}`);
   }
-  return `## ${measurement.title}\n\n${measurement.report(results)}\n`;
+  const spread = `Median time of each of the ${PROCESSES} processes, in the order they ran (ms): ${times.join('; ')}.`;
+  return `## ${measurement.title}\n\n${measurement.report(results)}\n\n${spread}\n`;
 }
 
 function header() {

@@ -94,7 +94,7 @@ export function report(results) {
   const pingSpeedup = speedup('pingpong-2k-messages', 'langgraph-pingpong');
   const fanSpeedup = speedup('fanout-1k', 'langgraph-fanout');
   return [
-    'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Kernel cases run',
+    'Each case runs in three processes of its own, and its row is the process with the median time (peak RSS: the highest of the three). In each: warm-up runs, then timed runs; the median is reported. Kernel cases run',
     'bench/workflows/*.aos on the simulated host with every event serialised (RFC 8785) and hash-chained; lines are',
     'not kept. Units of work: messages delivered (ping-pong), children that reported back (fan-out). LangGraph runs',
     `the same workloads (bench/langgraph-workloads.mjs, MemorySaver checkpointer) at the sizes it finishes in seconds: ${fmt(LANGGRAPH_SIZES.pingPong)} messages, ${fmt(LANGGRAPH_SIZES.fanOut)} workers.`,

@@ -78,7 +78,7 @@ export function report(results) {
   const slowest = Math.min(get('live-pingpong-1M-events').eventsPerSec, get('live-fanout-10k').eventsPerSec);
   const wall = get('live-64-agents-200ms').medianMs;
   return [
-    'Each case runs in its own process: warm-up runs, then timed runs; the median is reported. Every event is serialised,',
+    'Each case runs in three processes of its own, and its row is the process with the median time (peak RSS: the highest of the three). In each: warm-up runs, then timed runs; the median is reported. Every event is serialised,',
     'hash-chained (on the sealing thread) and written to events.jsonl in a fresh temporary run directory, with group commits',
     '(the log fsynced; the manifest replaced atomically after) before any effect is dispatched and before any completion is',
     `applied, and in the background every 4,096 lines otherwise. The 64 agents each ask a backend that answers after a fixed ${LATENCY_MS} ms`,

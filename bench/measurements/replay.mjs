@@ -66,7 +66,7 @@ export function report(results) {
   const slowest = Math.min(...results.map(({ result: r }) => r.eventsPerSec));
   const big = results.find(({ case: c }) => c.id === 'replay-pingpong-1M-events')?.result;
   return [
-    'Each case runs in its own process. The run is recorded first by the live host (log on disk) in a child process; then',
+    'Each case runs in three processes of its own, and its row is the process with the median time (peak RSS: the highest of the three). In each, the run is recorded first by the live host (log on disk) in a child process; then',
     '`replayRun` — the command\'s own function — replays it: the kernel re-executes the recorded bytecode with the recorded',
     'inputs on this thread, comparing every produced line with the recorded one, while a worker thread verifies the hash',
     'chain; warm-up runs, then timed runs, median reported. Peak RSS is the replaying process\'s, all its runs included.',

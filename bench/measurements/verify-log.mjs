@@ -117,7 +117,7 @@ export function report(results) {
   const one = get('verify-1M-one-thread');
   const ref = get('reference-1M-verifyLines');
   return [
-    'Each case runs in its own process: the log is generated once (HashChain, a run\'s mix of events), then warm-up runs and timed',
+    'Each case runs in three processes of its own, and its row is the process with the median time (peak RSS: the highest of the three). In each, the log is generated once (HashChain, a run\'s mix of events), then warm-up runs and timed',
     'runs; the median is reported. verify-log reads the file in 1 MiB chunks and checks each line on its bytes (one sha256 call,',
     'no JSON parsing); with two threads the second half of the log is checked on a worker thread. The reference row is',
     'verifyLines on the whole file read and split into lines, as readRunLog does. Peak RSS includes generating the log.',

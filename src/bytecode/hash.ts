@@ -97,9 +97,70 @@ function stringifiesCanonically(value: unknown, depth: number): boolean {
   return true;
 }
 
+// A value that goes into many events as it is (a capability set, a budget) is frozen once by
+// frozenJson, which keeps its canonical text. An object holding such a value as a member is then
+// written member by member around that text, which costs about half of serialising it all again.
+const frozenTexts = new WeakMap<object, string>();
+const memberKeys = new Map<string, string>();
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+}
+
+/** Freezes a JSON value, deeply, and keeps its canonical text for every later canonicalJson of it or of an object holding it. */
+export function frozenJson<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !frozenTexts.has(value)) {
+    deepFreeze(value);
+    frozenTexts.set(value, canonicalJson(value));
+  }
+  return value;
+}
+
+/** `"key":`, kept for the few keys objects that hold frozen values have. */
+function memberKey(key: string): string {
+  let text = memberKeys.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(key) + ':';
+    if (memberKeys.size < 10_000) memberKeys.set(key, text);
+  }
+  return text;
+}
+
+/** The object's canonical text, written member by member, when it holds a frozen value and its keys are in canonical order; else undefined. */
+function aroundFrozen(object: Record<string, unknown>): string | undefined {
+  let holds = false;
+  for (const key in object) {
+    const item = object[key];
+    if (typeof item === 'object' && item !== null && frozenTexts.has(item)) {
+      holds = true;
+      break;
+    }
+  }
+  if (!holds) return undefined;
+  let out = '';
+  let previous = '';
+  for (const key in object) {
+    const item = object[key];
+    if (item === undefined) continue;
+    const c = key.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || (out !== '' && !(previous < key))) return undefined;
+    out += (out === '' ? '{' : ',') + memberKey(key) + canonicalJson(item);
+    previous = key;
+  }
+  return out + '}';
+}
+
 /** The RFC 8785 canonical JSON text of a JSON value. */
 export function canonicalJson(value: unknown): string {
   if (typeof value !== 'object' || value === null) return scalar(value);
+  const frozen = frozenTexts.get(value);
+  if (frozen !== undefined) return frozen;
+  if (!Array.isArray(value)) {
+    const assembled = aroundFrozen(value as Record<string, unknown>);
+    if (assembled !== undefined) return assembled;
+  }
   if (stringifiesCanonically(value, 0)) return JSON.stringify(value);
   if (Array.isArray(value)) return canonicalArray(value);
   return canonicalObject(value as Record<string, unknown>);

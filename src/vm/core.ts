@@ -3,9 +3,11 @@
 // Nothing here does I/O: effects leave as data in the step's output and come back as inputs.
 import type { Bytecode, Code } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
+import { frozenJson } from '../bytecode/hash.js';
 import type { EventKind, KernelEvent } from '../bytecode/events.js';
 import { ArtifactStore, type Blob } from './artifacts.js';
 import { capsJson, declaredCaps, grantCaps, type Caps } from './caps.js';
+import { budgetJson, type Budget } from './budget.js';
 import { appended, NONE } from './lists.js';
 import { EffectTable, type Completion, type EffectOp, type EffectRequest, type TimerPurpose } from './effects.js';
 import { LeaseTable } from './leases.js';
@@ -50,8 +52,6 @@ interface OutputBuffer {
   blobs: readonly Blob[];
 }
 
-
-
 export type EventData = { readonly [key: string]: JsonValue };
 
 export class KernelCore {
@@ -79,6 +79,7 @@ export class KernelCore {
   /** Capability sets are immutable: each (parent set, agent spec) pair is granted once and shared. */
   private readonly granted = new WeakMap<Caps, Map<number, Caps>>();
   private readonly capsTexts = new WeakMap<Caps, JsonValue>();
+  private readonly grantedBudgets = new Map<number, { readonly limit: Budget; readonly json: JsonValue }>();
   /** The TTL timer of each granted lease, by resource. */
   readonly leaseTimers = new Map<string, string>();
   /** The time-budget timer of each agent name (it spans incarnations). */
@@ -258,13 +259,25 @@ export class KernelCore {
     return caps;
   }
 
-  /** A capability set as recorded in events. */
+  /** A capability set as recorded in events: made once per set, frozen with its text kept (frozenJson). */
   capsJson(caps: Caps): JsonValue {
     let json = this.capsTexts.get(caps);
     if (json === undefined) {
-      json = capsJson(caps);
+      json = frozenJson(capsJson(caps));
       this.capsTexts.set(caps, json);
     }
+    return json;
+  }
+
+  /**
+   * An agent's budget limit as recorded in events. Its children of one spec are mostly granted
+   * the same limit: the JSON of the last one granted is kept per spec, frozen with its text.
+   */
+  budgetJson(agent: number, limit: Budget): JsonValue {
+    const last = this.grantedBudgets.get(agent);
+    if (last !== undefined && last.limit.turns === limit.turns && last.limit.tokens === limit.tokens && last.limit.time === limit.time) return last.json;
+    const json = frozenJson(budgetJson(limit));
+    this.grantedBudgets.set(agent, { limit, json });
     return json;
   }
 

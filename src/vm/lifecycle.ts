@@ -11,7 +11,7 @@
 // Exits caused by a kill or cancel signal are final: whoever signalled meant it.
 import type { SupervisorEntry } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { BudgetAccount, budgetJson, UNLIMITED } from './budget.js';
+import { BudgetAccount, UNLIMITED } from './budget.js';
 import { ALL_CAPS } from './caps.js';
 import type { KernelCore } from './core.js';
 import type { ExitStatus, FinalExit, Frame, Process, ProcessKind } from './process.js';
@@ -99,7 +99,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   if (parent !== null) parent.children = appended(parent.children, name);
   if (entry !== undefined) k.latestOf.set(spec.agent, name);
   const data: { [key: string]: JsonValue } = {
-    budget: parent === null || entry === undefined ? null : budgetJson(budget.limit),
+    budget: parent === null || entry === undefined ? null : k.budgetJson(spec.agent, budget.limit),
     caps: k.capsJson(caps),
     incarnation: 1,
     input: spec.input,

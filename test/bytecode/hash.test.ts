@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import canonicalizeModule from 'canonicalize';
-import { canonicalJson, sha256Hex } from '../../src/bytecode/hash.js';
+import { canonicalJson, frozenJson, sha256Hex } from '../../src/bytecode/hash.js';
 import { compile, workflow } from '../compiler/emit-helpers.js';
 
 describe('canonicalJson', () => {
@@ -31,18 +31,37 @@ describe('canonicalJson agrees with the canonicalize package', () => {
   const reference = canonicalizeModule as unknown as (value: unknown) => string | undefined;
   const key = fc.oneof(fc.string({ unit: 'binary' }), fc.nat({ max: 20 }).map(String), fc.constantFrom('__proto__', 'a', 'B', 'é', '10', '9'));
 
+  const json = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.oneof(fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null)),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((entries) => Object.fromEntries(entries)),
+    ),
+  })).value;
+
   it('on arbitrary JSON, including integer-like and unusual keys', () => {
-    const json = fc.letrec<{ value: unknown }>((tie) => ({
-      value: fc.oneof(
-        { depthSize: 'small' },
-        fc.oneof(fc.string({ unit: 'binary' }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null)),
-        fc.array(tie('value'), { maxLength: 4 }),
-        fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((entries) => Object.fromEntries(entries)),
-      ),
-    })).value;
     fc.assert(fc.property(json, (value) => {
         expect(canonicalJson(value)).toBe(reference(value));
       }), { numRuns: 2000 });
+  });
+
+  it('on objects holding frozen values (frozenJson), written around their kept text, at any depth and in any key order', () => {
+    // Some members of an object (and of objects inside it) are frozen values, as the kernel's
+    // capability sets and budgets are in proc.spawned.
+    const withFrozen = fc.array(fc.tuple(key, json, fc.boolean()), { maxLength: 5 }).map((members) => Object.fromEntries(members.map(([k, value, freeze]) => [k, freeze ? frozenJson(value) : value])));
+    fc.assert(fc.property(withFrozen, fc.array(key, { maxLength: 3 }), (object, outer) => {
+        const nested = outer.reduce<unknown>((inner, k) => ({ [k]: inner, z: frozenJson({ b: [1], a: 'x' }) }), object);
+        expect(canonicalJson(object)).toBe(reference(object));
+        expect(canonicalJson(nested)).toBe(reference(nested));
+      }), { numRuns: 2000 });
+  });
+
+  it('keeps a frozen value\'s text, and the value cannot change under it', () => {
+    const caps = frozenJson({ send: ['b', 'a'], signal: 'descendants', leases: [] as string[] });
+    expect(Object.isFrozen(caps) && Object.isFrozen(caps.send)).toBe(true);
+    expect(() => (caps.leases as string[]).push('x')).toThrow(TypeError);
+    expect(canonicalJson({ spec: 'worker', caps, budget: null })).toBe('{"budget":null,"caps":{"leases":[],"send":["b","a"],"signal":"descendants"},"spec":"worker"}');
   });
 
   it('on emitted bytecode', () => {
