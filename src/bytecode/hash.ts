@@ -99,7 +99,8 @@ function stringifiesCanonically(value: unknown, depth: number): boolean {
 
 // A value that goes into many events as it is (a capability set, a budget) is frozen once by
 // frozenJson, which keeps its canonical text. An object holding such a value as a member is then
-// written member by member around that text, which costs about half of serialising it all again.
+// written member by member around that text (flatObject), which costs about half of serialising
+// it all again.
 const frozenTexts = new WeakMap<object, string>();
 const memberKeys = new Map<string, string>();
 
@@ -118,7 +119,7 @@ export function frozenJson<T>(value: T): T {
   return value;
 }
 
-/** `"key":`, kept for the few keys objects that hold frozen values have. */
+/** `"key":`, kept for the few keys the kernel's event data have (and, up to a bound, any other). */
 function memberKey(key: string): string {
   let text = memberKeys.get(key);
   if (text === undefined) {
@@ -128,28 +129,43 @@ function memberKey(key: string): string {
   return text;
 }
 
-/** The object's canonical text, written member by member, when it holds a frozen value and its keys are in canonical order; else undefined. */
-function aroundFrozen(object: Record<string, unknown>): string | undefined {
-  let holds = false;
-  for (const key in object) {
-    const item = object[key];
-    if (typeof item === 'object' && item !== null && frozenTexts.has(item)) {
-      holds = true;
-      break;
-    }
-  }
-  if (!holds) return undefined;
+/** A string JSON.stringify writes between quotes as it is: no quote, backslash, control character or surrogate. */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+/**
+ * One pass over an object whose members are all scalars or frozen values, keys in canonical order:
+ * its canonical text, written here (for the small objects most events carry, this costs less than
+ * checking the order and then calling JSON.stringify). Undefined for any other object, which the
+ * caller writes its other ways.
+ */
+function flatObject(object: Record<string, unknown>): string | undefined {
   let out = '';
   let previous = '';
   for (const key in object) {
     const item = object[key];
-    if (item === undefined) continue;
+    let text: string;
+    switch (typeof item) {
+      case 'undefined':
+        continue;
+      case 'string':
+        text = item.length < 64 && PLAIN.test(item) ? '"' + item + '"' : JSON.stringify(item);
+        break;
+      case 'number':
+      case 'boolean':
+        text = scalar(item);
+        break;
+      default: {
+        const frozen = item === null ? 'null' : frozenTexts.get(item as object);
+        if (frozen === undefined) return undefined;
+        text = frozen;
+      }
+    }
     const c = key.charCodeAt(0);
     if ((c >= 48 && c <= 57) || (out !== '' && !(previous < key))) return undefined;
-    out += (out === '' ? '{' : ',') + memberKey(key) + canonicalJson(item);
+    out += (out === '' ? '{' : ',') + memberKey(key) + text;
     previous = key;
   }
-  return out + '}';
+  return out === '' ? '{}' : out + '}';
 }
 
 /** The RFC 8785 canonical JSON text of a JSON value. */
@@ -158,8 +174,8 @@ export function canonicalJson(value: unknown): string {
   const frozen = frozenTexts.get(value);
   if (frozen !== undefined) return frozen;
   if (!Array.isArray(value)) {
-    const assembled = aroundFrozen(value as Record<string, unknown>);
-    if (assembled !== undefined) return assembled;
+    const written = flatObject(value as Record<string, unknown>);
+    if (written !== undefined) return written;
   }
   if (stringifiesCanonically(value, 0)) return JSON.stringify(value);
   if (Array.isArray(value)) return canonicalArray(value);

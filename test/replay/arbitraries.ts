@@ -5,11 +5,13 @@ import { EVENT_KINDS, type EventKind, type KernelEvent } from '../../src/bytecod
 
 export const KINDS = Object.keys(EVENT_KINDS) as EventKind[];
 
-const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.nat({ max: 20 }).map(String), fc.constantFrom('10', '9', 'a', 'B', 'é', '😀', 'data', 'h'));
+// Strings of the characters JSON escapes among plain ones: binary strings alone almost never hold them.
+const escaped = fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0000', '\ud800', '\udfff', 'a', 'é', '😀'), maxLength: 6 });
+const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), escaped, fc.nat({ max: 20 }).map(String), fc.constantFrom('10', '9', 'a', 'B', 'é', '😀', 'data', 'h'));
 export const json = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
-    fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null)),
+    fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), escaped, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.boolean(), fc.constant(null)),
     fc.array(tie('value'), { maxLength: 3 }),
     fc.array(fc.tuple(key, tie('value')), { maxLength: 3 }).map((entries) => Object.fromEntries(entries)),
   ),
