@@ -130,6 +130,7 @@ function memberKey(key: string): string {
 }
 
 /** A string JSON.stringify writes between quotes as it is: no quote, backslash, control character or surrogate. */
+// eslint-disable-next-line no-control-regex -- the control characters are what the pattern is for
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /**
