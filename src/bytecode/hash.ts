@@ -98,9 +98,9 @@ function stringifiesCanonically(value: unknown, depth: number): boolean {
 }
 
 // A value that goes into many events as it is (a capability set, a budget) is frozen once by
-// frozenJson, which keeps its canonical text. An object holding such a value as a member is then
-// written member by member around that text (flatObject), which costs about half of serialising
-// it all again.
+// frozenJson, which keeps its canonical text. An object whose members are scalars and such values
+// (a proc.spawned event's data) is then written member by member around that text (flatObject),
+// which costs about half of serialising it all again.
 const frozenTexts = new WeakMap<object, string>();
 const memberKeys = new Map<string, string>();
 
