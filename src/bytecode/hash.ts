@@ -77,6 +77,16 @@ function canonicalObject(object: Record<string, unknown>): string {
  * finite. Values the kernel builds for events are mostly like this, and checking is cheaper than
  * serialising key by key.
  */
+/**
+ * The key comes next in canonical order, after `previous` (the object's first key when previous is
+ * undefined), as JavaScript enumerates it: integer-like keys come first whatever their order, so
+ * none may appear.
+ */
+function keyFollows(previous: string | undefined, key: string): boolean {
+  const c = key.charCodeAt(0);
+  return !(c >= 48 && c <= 57) && (previous === undefined || previous < key);
+}
+
 function stringifiesCanonically(value: unknown, depth: number): boolean {
   if (typeof value === 'number') return Number.isFinite(value);
   if (typeof value !== 'object' || value === null) return true;
@@ -85,14 +95,11 @@ function stringifiesCanonically(value: unknown, depth: number): boolean {
     for (const item of value) if (!stringifiesCanonically(item, depth + 1)) return false;
     return true;
   }
-  let previous = '';
-  let first = true;
+  let previous: string | undefined;
   for (const key in value) {
-    const c = key.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || (!first && !(previous < key))) return false;
+    if (!keyFollows(previous, key)) return false;
     if (!stringifiesCanonically((value as Record<string, unknown>)[key], depth + 1)) return false;
     previous = key;
-    first = false;
   }
   return true;
 }
@@ -119,14 +126,22 @@ export function frozenJson<T>(value: T): T {
   return value;
 }
 
-/** `"key":`, kept for the few keys the kernel's event data have (and, up to a bound, any other). */
-function memberKey(key: string): string {
-  let text = memberKeys.get(key);
+/**
+ * The text made for a key, kept in a table that stops growing at `bound` entries (past it, texts
+ * are made each time): for the few distinct names a run writes on many lines.
+ */
+export function keptText(table: Map<string, string>, bound: number, key: string, make: (key: string) => string): string {
+  let text = table.get(key);
   if (text === undefined) {
-    text = JSON.stringify(key) + ':';
-    if (memberKeys.size < 10_000) memberKeys.set(key, text);
+    text = make(key);
+    if (table.size < bound) table.set(key, text);
   }
   return text;
+}
+
+/** `"key":`, kept for the few keys the kernel's event data have (and, up to a bound, any other). */
+function memberKey(key: string): string {
+  return keptText(memberKeys, 10_000, key, (k) => JSON.stringify(k) + ':');
 }
 
 /** A string JSON.stringify writes between quotes as it is: no quote, backslash, control character or surrogate. */
@@ -141,7 +156,7 @@ const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
  */
 function flatObject(object: Record<string, unknown>): string | undefined {
   let out = '';
-  let previous = '';
+  let previous: string | undefined;
   for (const key in object) {
     const item = object[key];
     let text: string;
@@ -161,8 +176,7 @@ function flatObject(object: Record<string, unknown>): string | undefined {
         text = frozen;
       }
     }
-    const c = key.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || (out !== '' && !(previous < key))) return undefined;
+    if (!keyFollows(previous, key)) return undefined;
     out += (out === '' ? '{' : ',') + memberKey(key) + text;
     previous = key;
   }

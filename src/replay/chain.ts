@@ -2,7 +2,7 @@
 // h = sha256(previous h ‖ the canonical JSON without h) in its sorted place, so any line can be
 // checked from the line before it, and the head hash with the line count pins the whole log.
 import { hash } from 'node:crypto';
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson, keptText } from '../bytecode/hash.js';
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -20,24 +20,16 @@ export function textBeforeHash(event: KernelEvent): string {
 const kindTexts = new Map<string, string>();
 const pidTexts = new Map<string, string>();
 const NO_PID = ',"seq":';
-
-function cached(table: Map<string, string>, key: string, make: (key: string) => string): string {
-  let text = table.get(key);
-  if (text === undefined) {
-    text = make(key);
-    if (table.size < 100_000) table.set(key, text);
-  }
-  return text;
-}
+const KEPT_NAMES = 100_000;
 
 /** `"kind":"…"`: the after part's start. */
 function kindText(kind: string): string {
-  return cached(kindTexts, kind, (k) => '"kind":' + JSON.stringify(k));
+  return keptText(kindTexts, KEPT_NAMES, kind, (k) => '"kind":' + JSON.stringify(k));
 }
 
 /** `,"pid":"…","seq":` (or `,"seq":` for an event without pid): what follows the kind, up to the seq's digits. */
 function pidText(pid: string | undefined): string {
-  return pid === undefined ? NO_PID : cached(pidTexts, pid, (p) => ',"pid":' + JSON.stringify(p) + NO_PID);
+  return pid === undefined ? NO_PID : keptText(pidTexts, KEPT_NAMES, pid, (p) => ',"pid":' + JSON.stringify(p) + NO_PID);
 }
 
 /** The canonical text of an event after h: `"kind":…,"pid":…,"seq":…}`. */

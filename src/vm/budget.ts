@@ -116,10 +116,8 @@ export class BudgetAccount {
 
   /** Returns what a child that ended for good did not use of its turns and tokens; its time is ignored. */
   refundUnused(child: BudgetAccount): void {
-    this.refundTurnsAndTokens(child.turnsLeft, child.tokensLeft);
-  }
-
-  private refundTurnsAndTokens(turns: number, tokens: number): void {
+    const turns = child.turnsLeft;
+    const tokens = child.tokensLeft;
     assertAmount(turns, "a child's unused turns");
     assertAmount(tokens, "a child's unused tokens");
     if (this.grant.turns !== Infinity) this.delegatedTurns = this.refunded(this.delegatedTurns, turns, 'turns');
