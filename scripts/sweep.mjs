@@ -39,10 +39,10 @@ const quantum = args.quantum === undefined ? undefined : Number(args.quantum);
 if (quantum !== undefined && !(Number.isSafeInteger(quantum) && quantum > 0)) bad(`--quantum must be a positive integer, got ${args.quantum}`);
 
 const dist = new URL('dist/', root);
-if (!existsSync(new URL('runtime/sweep.js', dist))) bad('dist/ has no runtime/sweep.js: run npm run build first');
+if (!existsSync(new URL('sim/sweep.js', dist))) bad('dist/ has no sim/sweep.js: run npm run build first');
 const { compileSource } = await import(new URL('compiler/index.js', dist).href);
 const { renderText } = await import(new URL('compiler/render.js', dist).href);
-const { readHeader, sweepSeed } = await import(new URL('runtime/sweep.js', dist).href);
+const { readHeader, sweepSeed } = await import(new URL('sim/sweep.js', dist).href);
 
 const file = args.workflow.endsWith('.aos') ? args.workflow : fileURLToPath(new URL(`test/vm/workflows/${args.workflow}.aos`, root));
 if (!existsSync(file)) bad(`no workflow at ${file}`);

@@ -1,4 +1,4 @@
-// Kernel throughput on the in-memory, simulated-time host (dist/runtime/simulated-host.js): every
+// Kernel throughput on the in-memory, simulated-time host (dist/sim/simulated-host.js): every
 // event is serialised and hash-chained as the log writer does, without keeping the lines. Two
 // workloads — ping-pong (two processes exchanging messages) and fan-out (one parent, many
 // children that each report back) — and the same workloads in LangGraph with its MemorySaver
@@ -32,8 +32,8 @@ export const cases = [
 
 async function kernelRunner(workload) {
   const { compileSource } = await import(new URL('../../dist/compiler/index.js', import.meta.url).href);
-  const { runSimulated } = await import(new URL('../../dist/runtime/simulated-host.js', import.meta.url).href);
-  const { fakeEffects } = await import(new URL('../../dist/runtime/fake-effects.js', import.meta.url).href);
+  const { runSimulated } = await import(new URL('../../dist/sim/simulated-host.js', import.meta.url).href);
+  const { fakeEffects } = await import(new URL('../../dist/sim/fake-effects.js', import.meta.url).href);
   const file = fileURLToPath(new URL(`../workflows/${workload}.aos`, import.meta.url));
   const compiled = compileSource(readFileSync(file, 'utf8'), file, { readFile: () => undefined });
   if (!compiled.bytecode) throw new Error(`${file} does not compile`);

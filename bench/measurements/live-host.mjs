@@ -38,7 +38,7 @@ class FixedLatencyBackend {
 
 async function load() {
   const at = (path) => import(new URL(`../../dist/${path}`, import.meta.url).href);
-  const [{ compileSource }, { runLive }, { RunLog }, { Workspace }] = await Promise.all([at('compiler/index.js'), at('runtime/live-host.js'), at('replay/log-writer.js'), at('drivers/files.js')]);
+  const [{ compileSource }, { runLive }, { RunLog }, { Workspace }] = await Promise.all([at('compiler/index.js'), at('runtime/live-host.js'), at('log/writer.js'), at('drivers/files.js')]);
   return { compileSource, runLive, RunLog, Workspace };
 }
 

@@ -1,4 +1,4 @@
-// `aos verify-log` (dist/replay/verify-log.js) on a log of 1M events, chained by HashChain into a
+// `aos verify-log` (dist/log/verify-log.js) on a log of 1M events, chained by HashChain into a
 // temporary run directory once per case (the events are a run's usual mix, ~250 bytes a line):
 // on both cores (the default), on one, and the reference check (verifyLines: every line parsed
 // and re-serialised) for comparison.
@@ -50,7 +50,7 @@ function eventAt(seq, last) {
 
 async function load() {
   const at = (path) => import(new URL(`../../dist/${path}`, import.meta.url).href);
-  const [{ HashChain, verifyLines }, { verifyLog }, { canonicalJson }] = await Promise.all([at('replay/chain.js'), at('replay/verify-log.js'), at('bytecode/hash.js')]);
+  const [{ HashChain, verifyLines }, { verifyLog }, { canonicalJson }] = await Promise.all([at('log/chain.js'), at('log/verify-log.js'), at('bytecode/canonical.js')]);
   return { HashChain, verifyLines, verifyLog, canonicalJson };
 }
 

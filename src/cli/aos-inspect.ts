@@ -3,9 +3,10 @@
 import type { Command } from 'commander';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderInspection } from '../replay/inspect-render.js';
-import { inspectLog } from '../replay/inspect.js';
-import { readRunLog, RunDirError, type RunLogContents } from '../replay/log-writer.js';
+import { renderInspection } from '../inspect/render.js';
+import { inspectLog } from '../inspect/fold.js';
+import { readRunLog, type RunLogContents } from '../log/reader.js';
+import { RunDirError } from '../log/run-dir.js';
 import { UsageError } from './files.js';
 import { DEFAULT_RUNS_DIR, findRun } from './run-dirs.js';
 

@@ -14,8 +14,8 @@ import { BackendConfigError, chooseBackend } from '../runtime/backend-config.js'
 import { resume, ResumeError, run, type HostRequest } from '../runtime/run.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
-import { RunDirError } from '../replay/log-writer.js';
-import { RunLockError } from '../replay/run-lock.js';
+import { RunDirError } from '../log/run-dir.js';
+import { RunLockError } from '../log/run-lock.js';
 import { ReplayDivergenceError, ReplayRefusedError } from '../replay/replay.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';

@@ -10,10 +10,10 @@ import type { Bytecode } from '../bytecode/format.js';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import { replayCompatible, type CompatibilityReport } from '../replay/compatible.js';
-import { fileCursor, fileLines } from '../replay/log-lines.js';
-import { EVENTS_FILE } from '../replay/log-writer.js';
+import { fileCursor, fileLines } from '../log/lines.js';
+import { EVENTS_FILE } from '../log/run-dir.js';
 import { ReplayDivergenceError, ReplayRefusedError, replayExact, type SourceLocation } from '../replay/replay.js';
-import { verifyLog, type LogVerdict } from '../replay/verify-log.js';
+import { verifyLog, type LogVerdict } from '../log/verify-log.js';
 import { fileHost, readSource, UsageError } from './files.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode, runsIn } from './run-dirs.js';
 

@@ -1,7 +1,7 @@
 // `aos verify-log`: checks a run's log (verify-log.ts) and says whether it is sound, or where it is
 // first damaged. Reads only; takes no lock.
 import type { Command } from 'commander';
-import { verifyLog, type LogVerdict } from '../replay/verify-log.js';
+import { verifyLog, type LogVerdict } from '../log/verify-log.js';
 import { DEFAULT_RUNS_DIR, findRun } from './run-dirs.js';
 
 /** What the command prints to: the part of aos-program.ts's Io it uses. */

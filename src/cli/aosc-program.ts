@@ -8,7 +8,7 @@ import { renderJson, renderSummary, renderText } from '../compiler/render.js';
 import { disassemble } from '../bytecode/disasm.js';
 import { summarize } from '../bytecode/summary.js';
 import { readBytecode } from '../bytecode/reader.js';
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
 import type { Diagnostic } from '../compiler/diagnostics.js';
 import { collectWorkflowFiles, fileHost, readSource, UsageError } from './files.js';
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Bytecode } from '../bytecode/format.js';
 import { readBytecode } from '../bytecode/reader.js';
-import { EVENTS_FILE, MANIFEST_FILE } from '../replay/log-writer.js';
+import { EVENTS_FILE, MANIFEST_FILE } from '../log/run-dir.js';
 import { BYTECODE_FILE } from '../runtime/run.js';
 import { UsageError } from './files.js';
 

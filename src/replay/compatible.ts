@@ -7,7 +7,7 @@
 // Inputs are put back in their recorded order, each once the changed run has issued the effect it
 // completes (an external signal, which completes none, once it is next and the kernel is admissible).
 import type { Bytecode } from '../bytecode/format.js';
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import { Kernel, type KernelInput, type StepOutput } from '../vm/kernel.js';

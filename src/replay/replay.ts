@@ -17,8 +17,8 @@ import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { Kernel, KERNEL_VERSION, type KernelInput, type StepOutput } from '../vm/kernel.js';
 import type { BackendInfo, KernelOptions } from '../vm/core.js';
 import type { EffectRequest } from '../vm/effects.js';
-import { lineHolds } from './chain.js';
-import type { LineCursor } from './log-lines.js';
+import { lineHolds } from '../log/chain.js';
+import type { LineCursor } from '../log/lines.js';
 
 /** Why a run cannot be replayed by this build at all: not a divergence, a refusal. */
 export type RefusalReason = 'not-a-run' | 'kernel-version' | 'format-version' | 'code-hash';

@@ -1,7 +1,8 @@
 // The completion report of a run (completion.json, schemas/completion.schema.json, and its
 // readable twin completion.md): how main ended, what the run produced, how each task was verified,
 // what each agent handed off and what every process spent — read off the kernel at the end.
-import { canonicalJson, sha256Hex } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
+import { sha256Hex } from '../bytecode/hash.js';
 import type { Bytecode } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { CompletionReport, ProcessSummary } from '../generated/completion.js';

@@ -12,7 +12,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { Workspace } from '../drivers/files.js';
 import { runTool } from '../drivers/tools.js';
-import type { RunLog } from '../replay/log-writer.js';
+import type { RunLog } from '../log/writer.js';
 import type { EffectRequest } from '../vm/effects.js';
 import { Kernel, type Completion, type KernelInput, type KernelOptions, type StepOutput } from '../vm/kernel.js';
 import type { FinalExit } from '../vm/process.js';

@@ -2,7 +2,7 @@
 // and the backend's reply becomes the completion the kernel admits. A structured agent's `ask`
 // sends its prompt, input and reply schema inline; a free agent's turn names its conversation and
 // tools by blob hash. Replies keep their labels: `scripted` and the source of the token counts.
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { BackendError, type ChatMessage, type GenerateRequest, type GenerateResponse, type InferenceBackend, type ToolSpec } from '../drivers/inference.js';
 import type { Completion } from '../vm/effects.js';

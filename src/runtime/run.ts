@@ -4,16 +4,17 @@
 // stopped (a crash, a kill) is resumed from its log: replayed exactly, then continued live.
 import { join, resolve } from 'node:path';
 import type { KernelEvent } from '../bytecode/events.js';
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
 import type { Bytecode } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { readBytecode } from '../bytecode/reader.js';
 import { Workspace } from '../drivers/files.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { CompletionReport } from '../generated/completion.js';
-import { nodeFs, replaceFile, type DurableFs } from '../replay/durable-fs.js';
-import { RunLog, type RunLogContents, type RunLogOptions, type TornTail } from '../replay/log-writer.js';
-import { arrayCursor } from '../replay/log-lines.js';
+import { nodeFs, replaceFile, type DurableFs } from '../log/durable-fs.js';
+import { RunLog, type RunLogOptions } from '../log/writer.js';
+import type { RunLogContents, TornTail } from '../log/reader.js';
+import { arrayCursor } from '../log/lines.js';
 import { lineKind, recordedStart, replayExact } from '../replay/replay.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
 import { completionMarkdown, completionReport } from './completion.js';

@@ -4,7 +4,7 @@
 // wrong is handed back to the model as the call's result, so it can correct itself.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import agentToolsSchema from '../../schemas/agent-tools.schema.json' with { type: 'json' };
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';

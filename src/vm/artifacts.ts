@@ -2,7 +2,8 @@
 // and incarnation, the artifacts it was made from and the verdicts given on it; the bytes live in
 // a blob named by their sha256, so two artifacts with equal bytes stay two records over one blob.
 import type { JsonValue } from '../bytecode/json.js';
-import { canonicalJson, sha256Hex } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
+import { sha256Hex } from '../bytecode/hash.js';
 
 export interface Verdict {
   readonly by: string;

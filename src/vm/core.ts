@@ -3,7 +3,7 @@
 // Nothing here does I/O: effects leave as data in the step's output and come back as inputs.
 import type { Bytecode, Code } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { frozenJson } from '../bytecode/hash.js';
+import { deepFreeze } from './frozen.js';
 import type { EventKind, KernelEvent } from '../bytecode/events.js';
 import { ArtifactStore, type Blob } from './artifacts.js';
 import { capsJson, declaredCaps, grantCaps, type Caps } from './caps.js';
@@ -259,11 +259,11 @@ export class KernelCore {
     return caps;
   }
 
-  /** A capability set as recorded in events: made once per set, frozen with its text kept (frozenJson). */
+  /** A capability set as recorded in events: made once per set, deeply frozen (the log keeps its text). */
   capsJson(caps: Caps): JsonValue {
     let json = this.capsTexts.get(caps);
     if (json === undefined) {
-      json = frozenJson(capsJson(caps));
+      json = deepFreeze(capsJson(caps));
       this.capsTexts.set(caps, json);
     }
     return json;
@@ -276,7 +276,7 @@ export class KernelCore {
   budgetJson(agent: number, limit: Budget): JsonValue {
     const last = this.grantedBudgets.get(agent);
     if (last !== undefined && last.limit.turns === limit.turns && last.limit.tokens === limit.tokens && last.limit.time === limit.time) return last.json;
-    const json = frozenJson(budgetJson(limit));
+    const json = deepFreeze(budgetJson(limit));
     this.grantedBudgets.set(agent, { limit, json });
     return json;
   }

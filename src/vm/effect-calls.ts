@@ -3,7 +3,8 @@
 // retried under the agent's or task's retry policy, with the backoff as a timer.
 import type { Instruction } from '../bytecode/format.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
-import { canonicalJson, sha256Hex as sha256 } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
+import { sha256Hex as sha256 } from '../bytecode/hash.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import type { Completion } from './effects.js';

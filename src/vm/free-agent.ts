@@ -5,7 +5,8 @@
 // begins, until the model calls `finish` or `fail` or the budget runs out. A reply that calls no
 // tool is malformed: it is fed back under the retry policy. The conversation travels to the host
 // as a blob, so the log holds each turn's context once, by hash.
-import { canonicalJson, sha256Hex } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
+import { sha256Hex } from '../bytecode/hash.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { later, runAgentTool, toolSpecs, type ToolCall } from './agent-tools.js';
 import type { KernelCore } from './core.js';

@@ -5,7 +5,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import schema from '../../schemas/event.schema.json' with { type: 'json' };
 import { EVENT_FORMAT_VERSION, EVENT_KINDS, GENESIS_HASH, type EventKind, type EventLine, type KernelEvent } from '../../src/bytecode/events.js';
-import { HashChain } from '../../src/replay/chain.js';
+import { HashChain } from '../../src/log/chain.js';
 
 type Sample<K extends EventKind> = Omit<Extract<EventLine, { kind: K }>, 'h' | 'kind' | 'seq'>;
 

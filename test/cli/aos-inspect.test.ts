@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/aos-program.js';
 import { io } from './capture.js';
-import type { Inspection } from '../../src/replay/inspect.js';
+import type { Inspection } from '../../src/inspect/fold.js';
 
 const made: string[] = [];
 afterEach(() => {

@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main, type Io } from '../../src/cli/aos-program.js';
 import { lineKind } from '../../src/replay/replay.js';
-import { verifyLog } from '../../src/replay/verify-log.js';
+import { verifyLog } from '../../src/log/verify-log.js';
 
 const AOS = 'dist/cli/aos.js';
 const WORKFLOW = 'test/runtime/fixtures/crash/slow.aos';

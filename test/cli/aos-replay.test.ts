@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KernelEvent } from '../../src/bytecode/events.js';
-import { HashChain } from '../../src/replay/chain.js';
-import type { RunManifest } from '../../src/replay/log-writer.js';
+import { HashChain } from '../../src/log/chain.js';
+import type { RunManifest } from '../../src/log/run-dir.js';
 import { aos } from './capture.js';
 
 let runsDir: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/aos-program.js';
 import { io } from './capture.js';
-import type { RunManifest } from '../../src/replay/log-writer.js';
+import type { RunManifest } from '../../src/log/run-dir.js';
 
 let runsDir: string;
 let manifest: RunManifest;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/aos-program.js';
 import { io } from './capture.js';
-import { verifyLines } from '../../src/replay/chain.js';
+import { verifyLines } from '../../src/log/chain.js';
 
 const made: string[] = [];
 afterEach(() => {

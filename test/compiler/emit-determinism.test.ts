@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Workflow } from '../../src/generated/workflow.js';
 import { emit } from '../../src/compiler/emit.js';
 import { SourceMap } from '../../src/compiler/source-map.js';
-import { canonicalJson, codeHash, sha256Hex } from '../../src/bytecode/hash.js';
+import { canonicalJson } from '../../src/bytecode/canonical.js';
+import { codeHash, sha256Hex } from '../../src/bytecode/hash.js';
 import { compile, DECLS, ref, workflow, sourceMapAt } from './emit-helpers.js';
 
 const RICH: Workflow = workflow([

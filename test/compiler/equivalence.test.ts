@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/bytecode/hash.js';
+import { canonicalJson } from '../../src/bytecode/canonical.js';
 import { compileSource, type CompileHost, type CompileResult } from '../../src/compiler/index.js';
 import { parseDsl } from '../../src/compiler/dsl/index.js';
 import { printDsl } from '../../src/compiler/print.js';

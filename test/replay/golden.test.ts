@@ -13,7 +13,7 @@ import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
 import { readBytecode } from '../../src/bytecode/reader.js';
 import { replayRun } from '../../src/cli/aos-replay.js';
 import { compileGolden, recordGolden } from '../../src/cli/golden.js';
-import { kernelCoverage, uncoveredNames, type RecordedRun } from '../../src/replay/coverage.js';
+import { kernelCoverage, uncoveredNames, type RecordedRun } from '../../src/inspect/coverage.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const runsDir = join(root, 'golden', 'runs');

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KernelEvent } from '../../src/bytecode/events.js';
-import { HashChain } from '../../src/replay/chain.js';
+import { HashChain } from '../../src/log/chain.js';
 import { fieldDifferences, lineKind, ReplayDivergenceError, ReplayRefusedError, replayExact } from '../../src/replay/replay.js';
-import { arrayCursor } from '../../src/replay/log-lines.js';
-import { readHeader, scriptedEffects } from '../../src/runtime/sweep.js';
-import { runSimulated } from '../../src/runtime/simulated-host.js';
+import { arrayCursor } from '../../src/log/lines.js';
+import { readHeader, scriptedEffects } from '../../src/sim/sweep.js';
+import { runSimulated } from '../../src/sim/simulated-host.js';
 import { compileDsl } from '../vm/helpers.js';
 
 const source = readFileSync(new URL('../vm/workflows/signals.aos', import.meta.url), 'utf8');

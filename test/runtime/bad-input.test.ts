@@ -11,8 +11,9 @@ import { compileSource } from '../../src/compiler/index.js';
 import { fileHost } from '../../src/cli/files.js';
 import { Workspace } from '../../src/drivers/files.js';
 import { scriptFromObject, ScriptedBackend } from '../../src/drivers/scripted.js';
-import { readRunLog, RunLog } from '../../src/replay/log-writer.js';
-import { verifyLines } from '../../src/replay/chain.js';
+import { readRunLog } from '../../src/log/reader.js';
+import { RunLog } from '../../src/log/writer.js';
+import { verifyLines } from '../../src/log/chain.js';
 import { runLive } from '../../src/runtime/live-host.js';
 
 const made: string[] = [];

@@ -8,7 +8,7 @@
 // they take effect. The disk is written out to its real root on demand (materialise).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { DurableFile, DurableFs } from '../../src/replay/durable-fs.js';
+import type { DurableFile, DurableFs } from '../../src/log/durable-fs.js';
 
 /** Thrown by every call of a process after its crash, and by the call a crash point stops. */
 export class CrashedError extends Error {

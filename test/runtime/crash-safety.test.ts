@@ -32,11 +32,13 @@ import type { Bytecode } from '../../src/bytecode/format.js';
 import { fileHost } from '../../src/cli/files.js';
 import { compileSource } from '../../src/compiler/index.js';
 import { loadScript, ScriptedBackend, type LoadedScript } from '../../src/drivers/scripted.js';
-import type { DurableFs } from '../../src/replay/durable-fs.js';
-import { RunDirError, RunLog, readRunLog } from '../../src/replay/log-writer.js';
-import { LOCK_FILE, RunLockError } from '../../src/replay/run-lock.js';
+import type { DurableFs } from '../../src/log/durable-fs.js';
+import { RunDirError } from '../../src/log/run-dir.js';
+import { RunLog } from '../../src/log/writer.js';
+import { readRunLog } from '../../src/log/reader.js';
+import { LOCK_FILE, RunLockError } from '../../src/log/run-lock.js';
 import { ReplayRefusedError, lineKind } from '../../src/replay/replay.js';
-import { verifyLog } from '../../src/replay/verify-log.js';
+import { verifyLog } from '../../src/log/verify-log.js';
 import { resume, ResumeError, run, type HostRequest, type ResumeNotes } from '../../src/runtime/run.js';
 import { CrashDisk, CrashedError, type CrashOptions, type Operation } from './crash-fs.js';
 

@@ -6,11 +6,11 @@ import { compileSource } from '../../src/compiler/index.js';
 import { fileHost } from '../../src/cli/files.js';
 import { Workspace } from '../../src/drivers/files.js';
 import { loadScript, scriptFromObject, ScriptedBackend } from '../../src/drivers/scripted.js';
-import { RunLog } from '../../src/replay/log-writer.js';
-import { verifyLines } from '../../src/replay/chain.js';
+import { RunLog } from '../../src/log/writer.js';
+import { verifyLines } from '../../src/log/chain.js';
 import { runLive, type LiveRunOptions } from '../../src/runtime/live-host.js';
 import { replayExact } from '../../src/replay/replay.js';
-import { arrayCursor } from '../../src/replay/log-lines.js';
+import { arrayCursor } from '../../src/log/lines.js';
 
 const made: string[] = [];
 afterEach(() => {

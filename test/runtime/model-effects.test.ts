@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runModelEffect, toGenerateRequest, TurnCounter } from '../../src/runtime/model-effects.js';
 import { scriptFromObject, ScriptedBackend } from '../../src/drivers/scripted.js';
-import { canonicalJson } from '../../src/bytecode/hash.js';
+import { canonicalJson } from '../../src/bytecode/canonical.js';
 
 describe('model effects on a live host', () => {
   it('sends an ask as system prompt, then prompt, input and feedback, with the reply schema as the response format', () => {

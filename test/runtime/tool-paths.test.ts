@@ -13,8 +13,9 @@ import { fileHost } from '../../src/cli/files.js';
 import { Workspace } from '../../src/drivers/files.js';
 import { encodeName } from '../../src/drivers/files/virtual-paths.js';
 import { scriptFromObject, ScriptedBackend } from '../../src/drivers/scripted.js';
-import { verifyLines } from '../../src/replay/chain.js';
-import { readRunLog, RunLog } from '../../src/replay/log-writer.js';
+import { verifyLines } from '../../src/log/chain.js';
+import { readRunLog } from '../../src/log/reader.js';
+import { RunLog } from '../../src/log/writer.js';
 import { runLive, type LiveRunOptions } from '../../src/runtime/live-host.js';
 
 const FIXTURES = resolve('test/runtime/fixtures/tool-paths/raster');

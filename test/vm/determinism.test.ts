@@ -8,8 +8,8 @@ import type { EffectRequest } from '../../src/vm/effects.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
 import { run } from './helpers.js';
-import { agentInput, finishReply } from '../../src/runtime/fake-effects.js';
-import type { HostView } from '../../src/runtime/simulated-host.js';
+import { agentInput, finishReply } from '../../src/sim/fake-effects.js';
+import type { HostView } from '../../src/sim/simulated-host.js';
 
 function compileFile(file: string): Bytecode {
   const result = compileSource(readFileSync(file, 'utf8'), file, fileHost(file));

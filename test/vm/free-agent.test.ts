@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileDsl, run } from './helpers.js';
-import { agentContext, finishReply, SCRIPTED_HANDOFF } from '../../src/runtime/fake-effects.js';
+import { agentContext, finishReply, SCRIPTED_HANDOFF } from '../../src/sim/fake-effects.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
-import type { HostView } from '../../src/runtime/simulated-host.js';
+import type { HostView } from '../../src/sim/simulated-host.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 
 const WORKFLOW = `workflow free version "1"

@@ -3,8 +3,8 @@
 import { compileSource } from '../../src/compiler/index.js';
 import { renderText } from '../../src/compiler/render.js';
 import type { Bytecode } from '../../src/bytecode/format.js';
-import { runSimulated, type SimulatedRun, type SimulatedRunOptions } from '../../src/runtime/simulated-host.js';
-import { fakeEffects, type FakeEffectOptions } from '../../src/runtime/fake-effects.js';
+import { runSimulated, type SimulatedRun, type SimulatedRunOptions } from '../../src/sim/simulated-host.js';
+import { fakeEffects, type FakeEffectOptions } from '../../src/sim/fake-effects.js';
 
 export function compileDsl(source: string, includes: Record<string, string> = {}): Bytecode {
   const result = compileSource(source, 'test.aos', { readFile: (path) => includes[path] });

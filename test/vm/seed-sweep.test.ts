@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SchedulingPolicy } from '../../src/vm/scheduler.js';
-import { readHeader, sweepSeed } from '../../src/runtime/sweep.js';
+import { readHeader, sweepSeed } from '../../src/sim/sweep.js';
 import { compileDsl } from './helpers.js';
 
 const SEEDS_PER_WORKFLOW = 300;

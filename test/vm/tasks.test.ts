@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDsl, run } from './helpers.js';
-import { finishReply } from '../../src/runtime/fake-effects.js';
+import { finishReply } from '../../src/sim/fake-effects.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
 
 const DECLS = `

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { collectWorkflowFiles } from '../../src/cli/files.js';
 import { compileSource, parseSource, type CompileHost, type CompileResult } from '../../src/compiler/index.js';
-import { canonicalJson } from '../../src/bytecode/hash.js';
+import { canonicalJson } from '../../src/bytecode/canonical.js';
 
 const workflowsDir = resolve(import.meta.dirname, '../../workflows');
 

@@ -1,7 +1,7 @@
 // The constant pool: each distinct value once, keyed by its canonical JSON, in order of first
 // use, so the same AST always gives the same pool.
 import type { JsonValue } from '../../bytecode/format.js';
-import { canonicalJson } from '../../bytecode/hash.js';
+import { canonicalJson } from '../../bytecode/canonical.js';
 
 type Scalar = string | number | boolean | null;
 

@@ -1,164 +1,16 @@
 // The run directory's writer (DESIGN.md sections 5 and 8): chains events into events.jsonl, stores
-// blobs, and makes both durable in group commits, each closed by a new manifest.json; and the
-// reader that checks a run directory's log against its manifest before a run is resumed.
+// blobs, and makes both durable in group commits, each closed by a new manifest.json.
 import { hash as digest } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
-import { canonicalJson } from '../bytecode/hash.js';
-import type { RunManifest } from '../generated/manifest.js';
-import { textAfterHash, textBeforeHash, verifyLines } from './chain.js';
+import { textAfterHash, textBeforeHash } from './chain.js';
 import { makeDirDurable, nodeFs, replaceFile, type DurableFile, type DurableFs } from './durable-fs.js';
+import { readRunLog, type RunLogContents, type TornTail } from './reader.js';
+import { BLOBS_DIR, EVENTS_FILE, MANIFEST_FILE, manifestBytes, RunDirError } from './run-dir.js';
 import { RunLock, type RunLockOptions } from './run-lock.js';
 import { LineSealer } from './sealer.js';
 
-export type { RunManifest };
-
-export const EVENTS_FILE = 'events.jsonl';
-export const BLOBS_DIR = 'blobs';
-export const MANIFEST_FILE = 'manifest.json';
-
-/**
- * exists: create() found a run already there. manifest: manifest.json is missing or invalid.
- * log: events.jsonl is missing. damaged: a committed line is unsound, or the lines end at another
- * head than the manifest's. truncated: the log holds fewer lines than the manifest pins.
- * The writer stops for good after these two, leaving what reached the disk for the next writer to
- * read back: write: a write or sync failed. host-path: an event held the run directory's host path.
- */
-export type RunDirProblem = 'exists' | 'manifest' | 'log' | 'damaged' | 'truncated' | 'write' | 'host-path';
-
-export class RunDirError extends Error {
-  override readonly name = 'RunDirError';
-
-  constructor(
-    readonly problem: RunDirProblem,
-    /** The run directory as the caller named it. */
-    readonly dir: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-
-  /** The message without the run directory it opens with, for a caller that has named it already. */
-  get problemText(): string {
-    const prefix = `run directory ${this.dir}`;
-    return this.message.startsWith(prefix) ? this.message.slice(prefix.length).replace(/^:?\s*/, '') : this.message;
-  }
-}
-
-/** Bytes at the end of events.jsonl, after the last sound line, that are not a sound line. */
-export interface TornTail {
-  /** The seq the first of them would have had. */
-  readonly seq: number;
-  /** Where in the file they start: the byte length of the sound lines. */
-  readonly offset: number;
-  readonly bytes: number;
-  readonly problem: string;
-}
-
-export interface RunLogContents {
-  readonly manifest: RunManifest;
-  /** The sound lines, from seq 0, without their newlines: the manifest's lines and any after them. */
-  readonly lines: readonly string[];
-  readonly head: string;
-  readonly count: number;
-  /** The last sound line is run.finished. */
-  readonly finished: boolean;
-  readonly tail: TornTail | undefined;
-}
-
 const ignore = (): void => undefined;
-
-let manifestValidator: ValidateFunction | undefined;
-
-function manifestBytes(count: number, head: string, finished: boolean): Uint8Array {
-  const manifest: RunManifest = { blobs: BLOBS_DIR, count, events: EVENTS_FILE, finished, format: 'aos-run', head, version: 1 };
-  return Buffer.from(canonicalJson(manifest) + '\n', 'utf8');
-}
-
-/** The run's manifest.json, checked against its schema; a RunDirError ('manifest') when it is missing or invalid. */
-export async function readManifest(fs: DurableFs, dir: string): Promise<RunManifest> {
-  const bytes = await fs.readFile(join(dir, MANIFEST_FILE));
-  if (bytes === undefined) throw new RunDirError('manifest', dir, `run directory ${dir} has no ${MANIFEST_FILE}: it is not a run directory, or its creation did not finish`);
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch (error) {
-    throw new RunDirError('manifest', dir, `run directory ${dir}: ${MANIFEST_FILE} is not JSON: ${(error as Error).message}`);
-  }
-  manifestValidator ??= new Ajv2020({ strict: true }).compile(manifestSchema);
-  if (!manifestValidator(value)) {
-    const first = manifestValidator.errors?.[0];
-    throw new RunDirError('manifest', dir, `run directory ${dir}: ${MANIFEST_FILE} does not match schemas/manifest.schema.json: ${first?.instancePath || '/'} ${first?.message ?? 'is invalid'}`);
-  }
-  return value as RunManifest;
-}
-
-function kindOf(line: string): unknown {
-  return (JSON.parse(line) as { kind: unknown }).kind;
-}
-
-/**
- * The complete lines (each ending in a newline, which is left out) and where each starts. Each line
- * is decoded on its own: a log of a few million events is longer than the longest string V8 makes.
- */
-function splitLines(buffer: Buffer): { lines: string[]; starts: number[]; complete: number } {
-  const lines: string[] = [];
-  const starts: number[] = [];
-  let start = 0;
-  for (let end = buffer.indexOf(10); end >= 0; end = buffer.indexOf(10, start)) {
-    starts.push(start);
-    lines.push(buffer.toString('utf8', start, end));
-    start = end + 1;
-  }
-  return { lines, starts, complete: start };
-}
-
-function hashOf(line: string): string {
-  return (JSON.parse(line) as { h: string }).h;
-}
-
-/**
- * Reads a run directory's log and checks it, taking no lock: every line the manifest pins must be
- * sound and end at the manifest's head. Sound lines after them (a crash between the log's sync and
- * the manifest's replacement) are kept. Whatever follows the last sound line is reported as the
- * torn tail, and left as it is.
- */
-export async function readRunLog(dir: string, options: { readonly fs?: DurableFs } = {}): Promise<RunLogContents> {
-  const fs = options.fs ?? nodeFs;
-  const manifest = await readManifest(fs, dir);
-  const bytes = await fs.readFile(join(dir, EVENTS_FILE));
-  if (bytes === undefined) throw new RunDirError('log', dir, `run directory ${dir} has no ${EVENTS_FILE}`);
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const { lines, starts, complete } = splitLines(buffer);
-  const pinned = manifest.count;
-  if (lines.length < pinned) {
-    throw new RunDirError('truncated', dir, `run directory ${dir}: ${EVENTS_FILE} holds ${lines.length} complete lines, but ${MANIFEST_FILE} pins ${pinned}`);
-  }
-  const committed = verifyLines(lines.slice(0, pinned));
-  if (!committed.ok) throw new RunDirError('damaged', dir, `run directory ${dir}: ${EVENTS_FILE} is damaged at seq ${committed.seq}: ${committed.problem}`);
-  if (committed.head !== manifest.head) {
-    throw new RunDirError('damaged', dir, `run directory ${dir}: line ${pinned - 1} of ${EVENTS_FILE} has h ${committed.head}, but ${MANIFEST_FILE} pins ${manifest.head}`);
-  }
-  const after = verifyLines(lines.slice(pinned), committed.head, pinned);
-  let tail: TornTail | undefined;
-  let sound = lines;
-  if (!after.ok) {
-    sound = lines.slice(0, after.seq);
-    const offset = starts[after.seq] as number;
-    tail = { seq: after.seq, offset, bytes: buffer.length - offset, problem: after.problem };
-  } else if (complete < buffer.length) {
-    tail = { seq: lines.length, offset: complete, bytes: buffer.length - complete, problem: 'the last line has no newline' };
-  }
-  const head = sound.length === 0 ? GENESIS_HASH : hashOf(sound[sound.length - 1] as string);
-  if (sound.length > 0 && kindOf(sound[0] as string) !== 'run.started') {
-    throw new RunDirError('damaged', dir, `run directory ${dir}: line 0 of ${EVENTS_FILE} is not run.started`);
-  }
-  const finished = sound.length > 0 && kindOf(sound[sound.length - 1] as string) === 'run.finished';
-  return { manifest, lines: sound, head, count: sound.length, finished, tail };
-}
 
 export interface RunLogOptions extends RunLockOptions {
   /** open(): cut a torn tail off the log (the caller warns), so that the log can grow again. */

@@ -2,7 +2,7 @@
 // h = sha256(previous h ‖ the canonical JSON without h) in its sorted place, so any line can be
 // checked from the line before it, and the head hash with the line count pins the whole log.
 import { hash } from 'node:crypto';
-import { canonicalJson, keptText } from '../bytecode/hash.js';
+import { eventJson, keptText } from './event-json.js';
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -12,7 +12,7 @@ const ENVELOPE_KEYS = new Set(['data', 'h', 'kind', 'pid', 'seq']);
 // once serves both the hashed text and the written line, so each event is serialised once.
 /** The canonical text of an event up to where h goes: `{"data":…,` or `{`. */
 export function textBeforeHash(event: KernelEvent): string {
-  return event.data === undefined ? '{' : '{"data":' + canonicalJson(event.data) + ',';
+  return event.data === undefined ? '{' : '{"data":' + eventJson(event.data) + ',';
 }
 
 // A run has few distinct kinds and process names, each written on many lines: the text around
@@ -78,7 +78,7 @@ export function lineHolds(text: string, start: number, end: number, event: Kerne
   if (event.data === undefined) {
     if (text.charCodeAt(at++) !== 123) return false;
   } else {
-    const data = canonicalJson(event.data);
+    const data = eventJson(event.data);
     if (!literalAt(text, at, '{"data":') || !textAt(text, at + 8, data) || text.charCodeAt(at + 8 + data.length) !== 44) return false;
     at += 9 + data.length;
   }

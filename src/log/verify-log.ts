@@ -6,9 +6,9 @@ import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS_HASH } from '../bytecode/events.js';
 import type { RunManifest } from '../generated/manifest.js';
-import { CHUNK_BYTES, lineHash, scanFile, type ScanProblemKind, type ScanResult, type ScanStart } from './log-scan.js';
+import { CHUNK_BYTES, lineHash, scanFile, type ScanProblemKind, type ScanResult, type ScanStart } from './scan.js';
 import { nodeFs } from './durable-fs.js';
-import { EVENTS_FILE, MANIFEST_FILE, readManifest, RunDirError } from './log-writer.js';
+import { EVENTS_FILE, MANIFEST_FILE, readManifest, RunDirError } from './run-dir.js';
 import type { VerifyJob, VerifyReply } from './verify-worker.js';
 import { PersistentWorker } from './workers.js';
 

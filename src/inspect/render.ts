@@ -2,7 +2,7 @@
 // processes, tasks, messages, artifacts, budgets, effects and result. `aos inspect --json` prints
 // the inspection itself instead.
 import type { Budget, JsonValue } from '../generated/event.js';
-import type { ArtifactView, FailureView, Inspection, ProcessView, TaskView, VerdictView } from './inspect-model.js';
+import type { ArtifactView, FailureView, Inspection, ProcessView, TaskView, VerdictView } from './model.js';
 
 /** Rows under a header row, each column as wide as its widest cell, indented by two spaces. */
 function table(rows: readonly (readonly string[])[]): string[] {

@@ -5,7 +5,7 @@
 // completions that are due between steps, so seeds explore different arrival orders.
 import seedrandom from 'seedrandom';
 import type { Bytecode } from '../bytecode/format.js';
-import { HashChain } from '../replay/chain.js';
+import { HashChain } from '../log/chain.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import { Kernel, type Completion, type KernelInput, type KernelOptions, type StepOutput } from '../vm/kernel.js';
 import type { EffectRequest } from '../vm/effects.js';

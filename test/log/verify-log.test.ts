@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KernelEvent } from '../../src/bytecode/events.js';
 import { GENESIS_HASH } from '../../src/bytecode/events.js';
-import { canonicalJson } from '../../src/bytecode/hash.js';
-import { HashChain, verifyLines } from '../../src/replay/chain.js';
-import { RunLog, type RunManifest } from '../../src/replay/log-writer.js';
-import { verifyLog, type LogProblemKind, type LogVerdict, type VerifyLogOptions } from '../../src/replay/verify-log.js';
+import { canonicalJson } from '../../src/bytecode/canonical.js';
+import { HashChain, verifyLines } from '../../src/log/chain.js';
+import { RunLog } from '../../src/log/writer.js';
+import type { RunManifest } from '../../src/log/run-dir.js';
+import { verifyLog, type LogProblemKind, type LogVerdict, type VerifyLogOptions } from '../../src/log/verify-log.js';
 
 let root: string;
 beforeAll(() => {

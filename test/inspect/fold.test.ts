@@ -4,11 +4,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventLine } from '../../src/generated/event.js';
-import { HashChain } from '../../src/replay/chain.js';
-import { inspectEvents, parseEvents, type Inspection } from '../../src/replay/inspect.js';
-import { brief, duration, renderInspection } from '../../src/replay/inspect-render.js';
-import { readHeader, scriptedEffects } from '../../src/runtime/sweep.js';
-import { runSimulated } from '../../src/runtime/simulated-host.js';
+import { HashChain } from '../../src/log/chain.js';
+import { inspectEvents, parseEvents, type Inspection } from '../../src/inspect/fold.js';
+import { brief, duration, renderInspection } from '../../src/inspect/render.js';
+import { readHeader, scriptedEffects } from '../../src/sim/sweep.js';
+import { runSimulated } from '../../src/sim/simulated-host.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 import type { KernelEvent } from '../../src/bytecode/events.js';

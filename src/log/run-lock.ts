@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson } from '../bytecode/hash.js';
+import { canonicalJson } from '../bytecode/canonical.js';
 import { nodeFs, type DurableFs } from './durable-fs.js';
 
 /** The lock file's name in the run directory; it exists only while a writer holds the run. */

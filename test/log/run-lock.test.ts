@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOCK_FILE, RunLock, RunLockError, type LockHolder } from '../../src/replay/run-lock.js';
-import type { DurableFs } from '../../src/replay/durable-fs.js';
+import { LOCK_FILE, RunLock, RunLockError, type LockHolder } from '../../src/log/run-lock.js';
+import type { DurableFs } from '../../src/log/durable-fs.js';
 
 let dir: string;
 

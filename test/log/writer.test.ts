@@ -9,10 +9,12 @@ import { join, relative } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import { GENESIS_HASH, type KernelEvent } from '../../src/bytecode/events.js';
-import { verifyLines } from '../../src/replay/chain.js';
-import { nodeFs, type DurableFs } from '../../src/replay/durable-fs.js';
-import { RunDirError, RunLog, readRunLog, type RunManifest } from '../../src/replay/log-writer.js';
-import { RunLockError } from '../../src/replay/run-lock.js';
+import { verifyLines } from '../../src/log/chain.js';
+import { nodeFs, type DurableFs } from '../../src/log/durable-fs.js';
+import { RunDirError, type RunManifest } from '../../src/log/run-dir.js';
+import { RunLog } from '../../src/log/writer.js';
+import { readRunLog } from '../../src/log/reader.js';
+import { RunLockError } from '../../src/log/run-lock.js';
 
 let dir: string;
 

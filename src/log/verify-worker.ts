@@ -2,7 +2,7 @@
 // of the line before it, and posts the result. It serves every job of the process, one at a time
 // in the order they come.
 import { parentPort } from 'node:worker_threads';
-import { scanFile, type ScanResult, type ScanStart } from './log-scan.js';
+import { scanFile, type ScanResult, type ScanStart } from './scan.js';
 
 export interface VerifyJob {
   readonly path: string;

@@ -4,10 +4,10 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
 import type { EffectError, EventLine, JsonValue, ProcSpawnedData, RunStartedData } from '../generated/event.js';
-import type { ArtifactView, BudgetView, EffectCounts, EffectOp, EffectsView, Inspection, LogView, MessagePair, MessagesView, ProcessView, ResultView, SchemaMismatch, TaskView, VerdictView } from './inspect-model.js';
-import type { RunLogContents } from './log-writer.js';
+import type { ArtifactView, BudgetView, EffectCounts, EffectOp, EffectsView, Inspection, LogView, MessagePair, MessagesView, ProcessView, ResultView, SchemaMismatch, TaskView, VerdictView } from './model.js';
+import type { RunLogContents } from '../log/reader.js';
 
-export type * from './inspect-model.js';
+export type * from './model.js';
 
 let eventValidator: ValidateFunction | undefined;
 

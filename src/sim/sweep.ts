@@ -6,7 +6,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { SchedulingPolicy } from '../vm/scheduler.js';
 import { fakeEffects, finishReply } from './fake-effects.js';
 import { runSimulated, type FakeEffects } from './simulated-host.js';
-import { arrayCursor } from '../replay/log-lines.js';
+import { arrayCursor } from '../log/lines.js';
 import { replayExact } from '../replay/replay.js';
 import { InvariantChecker, InvariantViolation } from './invariants.js';
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 import { GENESIS_HASH, type KernelEvent } from '../../src/bytecode/events.js';
-import { HashChain, eventText, lineHolds, verifyLines } from '../../src/replay/chain.js';
+import { HashChain, eventText, lineHolds, verifyLines } from '../../src/log/chain.js';
 import { eventBody, events, json, KINDS } from './arbitraries.js';
 
 const canonicalize = canonicalizeModule as unknown as (value: unknown) => string;

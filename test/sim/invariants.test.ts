@@ -5,9 +5,9 @@ import type { KernelEvent } from '../../src/bytecode/events.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 import type { LeaseGrant } from '../../src/vm/leases.js';
-import { InvariantChecker, type CodeView, type KernelView, type ProcessView } from '../../src/runtime/invariants.js';
-import { readHeader, scriptedEffects } from '../../src/runtime/sweep.js';
-import { finishReply } from '../../src/runtime/fake-effects.js';
+import { InvariantChecker, type CodeView, type KernelView, type ProcessView } from '../../src/sim/invariants.js';
+import { readHeader, scriptedEffects } from '../../src/sim/sweep.js';
+import { finishReply } from '../../src/sim/fake-effects.js';
 
 type Budget = ProcessView['budget'];
 

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { GENESIS_HASH, type KernelEvent } from '../../src/bytecode/events.js';
-import { eventParts, HashChain, SEAL_ROOM, sealBatch } from '../../src/replay/chain.js';
-import { LineSealer } from '../../src/replay/sealer.js';
+import { eventParts, HashChain, SEAL_ROOM, sealBatch } from '../../src/log/chain.js';
+import { LineSealer } from '../../src/log/sealer.js';
 import { events } from './arbitraries.js';
 
 function referenceLines(list: readonly KernelEvent[], head = GENESIS_HASH, count = 0): { text: string; head: string } {

@@ -1,9 +1,12 @@
 // Canonical JSON is RFC 8785 (sorted keys, no whitespace, ES number form), byte for byte what
-// the canonicalize package writes, and the code hash is its sha256.
+// the canonicalize package writes; the event log's fast writer (eventJson) writes the same bytes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import canonicalizeModule from 'canonicalize';
-import { canonicalJson, frozenJson, sha256Hex } from '../../src/bytecode/hash.js';
+import { canonicalJson } from '../../src/bytecode/canonical.js';
+import { sha256Hex } from '../../src/bytecode/hash.js';
+import { eventJson } from '../../src/log/event-json.js';
+import { deepFreeze } from '../../src/vm/frozen.js';
 import { compile, workflow } from '../compiler/emit-helpers.js';
 
 describe('canonicalJson', () => {
@@ -44,28 +47,37 @@ describe('canonicalJson agrees with the canonicalize package', () => {
     ),
   })).value;
 
-  it('on arbitrary JSON, including integer-like and unusual keys', () => {
+  it('on arbitrary JSON, including integer-like and unusual keys, by both writers', () => {
     fc.assert(fc.property(json, (value) => {
         expect(canonicalJson(value)).toBe(reference(value));
+        expect(eventJson(value)).toBe(reference(value));
       }), { numRuns: 2000 });
   });
 
-  it('on objects holding frozen values (frozenJson), written around their kept text, at any depth and in any key order', () => {
+  it('on objects holding deeply frozen values, which eventJson writes around their kept text, at any depth and in any key order', () => {
     // Some members of an object (and of objects inside it) are frozen values, as the kernel's
     // capability sets and budgets are in proc.spawned.
-    const withFrozen = fc.array(fc.tuple(key, json, fc.boolean()), { maxLength: 5 }).map((members) => Object.fromEntries(members.map(([k, value, freeze]) => [k, freeze ? frozenJson(value) : value])));
+    const withFrozen = fc.array(fc.tuple(key, json, fc.boolean()), { maxLength: 5 }).map((members) => Object.fromEntries(members.map(([k, value, freeze]) => [k, freeze ? deepFreeze(value) : value])));
     fc.assert(fc.property(withFrozen, fc.array(key, { maxLength: 3 }), (object, outer) => {
-        const nested = outer.reduce<unknown>((inner, k) => ({ [k]: inner, z: frozenJson({ b: [1], a: 'x' }) }), object);
-        expect(canonicalJson(object)).toBe(reference(object));
+        const nested = outer.reduce<unknown>((inner, k) => ({ [k]: inner, z: deepFreeze({ b: [1], a: 'x' }) }), object);
+        expect(eventJson(object)).toBe(reference(object));
+        expect(eventJson(nested)).toBe(reference(nested));
         expect(canonicalJson(nested)).toBe(reference(nested));
       }), { numRuns: 2000 });
   });
 
-  it('keeps a frozen value\'s text, and the value cannot change under it', () => {
-    const caps = frozenJson({ send: ['b', 'a'], signal: 'descendants', leases: [] as string[] });
+  it('keeps a deeply frozen value\'s text, and the value cannot change under it', () => {
+    const caps = deepFreeze({ send: ['b', 'a'], signal: 'descendants', leases: [] as string[] });
     expect(Object.isFrozen(caps) && Object.isFrozen(caps.send)).toBe(true);
     expect(() => (caps.leases as string[]).push('x')).toThrow(TypeError);
-    expect(canonicalJson({ spec: 'worker', caps, budget: null })).toBe('{"budget":null,"caps":{"leases":[],"send":["b","a"],"signal":"descendants"},"spec":"worker"}');
+    expect(eventJson({ spec: 'worker', caps, budget: null })).toBe('{"budget":null,"caps":{"leases":[],"send":["b","a"],"signal":"descendants"},"spec":"worker"}');
+  });
+
+  it('keeps no text for a value frozen only at the top: what it holds can still change', () => {
+    const shallow = Object.freeze({ list: ['a'] });
+    expect(eventJson({ x: shallow })).toBe('{"x":{"list":["a"]}}');
+    shallow.list.push('b');
+    expect(eventJson({ x: shallow })).toBe('{"x":{"list":["a","b"]}}');
   });
 
   it('on emitted bytecode', () => {
