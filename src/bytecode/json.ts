@@ -5,6 +5,10 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-export function isObject(value: JsonValue | undefined): value is JsonObject {
+/**
+ * A JSON object: not null, not an array. It narrows a JsonValue to a JsonObject, and a value of
+ * unknown shape (a parsed line, a schema) to a record of unknowns.
+ */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,13 +1,10 @@
 // What the comparison and logic opcodes mean on JSON values. The kernel runs them and the
 // compiler folds constant expressions with them, so the two cannot disagree.
+import { isObject } from './json.js';
 
 /** false, null, 0 and "" are falsy; every other value (including [] and {}) is truthy. */
 export function truthy(value: unknown): boolean {
   return !(value === false || value === null || value === 0 || value === '' || value === undefined);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Deep equality of JSON values (object key order does not matter). Iterative: values may nest deeply. */

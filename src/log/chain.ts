@@ -4,6 +4,7 @@
 import { hash } from 'node:crypto';
 import { eventJson, keptText } from './event-json.js';
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
+import { isObject } from '../bytecode/json.js';
 
 const HASH = /^[0-9a-f]{64}$/;
 const ENVELOPE_KEYS = new Set(['data', 'h', 'kind', 'pid', 'seq']);
@@ -176,10 +177,6 @@ export type ChainVerdict = { ok: true; head: string; count: number } | { ok: fal
 interface ParsedLine {
   readonly event: KernelEvent;
   readonly h: string;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function envelopeProblem(line: Record<string, unknown>): string | undefined {

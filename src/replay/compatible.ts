@@ -11,7 +11,7 @@ import { canonicalJson } from '../bytecode/canonical.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import { Kernel, type KernelInput, type StepOutput } from '../vm/kernel.js';
-import { inputOf, lineKind, recordedStart, sourceLocation, type SourceLocation } from './replay.js';
+import { inputOf, isInputKind, lineKind, recordedStart, sourceLocation, type SourceLocation } from './replay.js';
 
 interface RecordedEffect {
   readonly seq: number;
@@ -65,7 +65,7 @@ function readRecording(lines: Iterable<string>): Recording {
       const list = effects.get(event.pid) ?? [];
       effects.set(event.pid, list);
       list.push({ seq, effect: event.data.effect, op: event.data.op, request: canonicalJson(event.data.request) });
-    } else if (kind === 'effect.completed' || kind === 'timer.fired' || kind === 'signal.external') {
+    } else if (isInputKind(kind)) {
       const input = inputOf(line);
       if (input === undefined) throw new Error(`the ${kind} line at seq ${seq} is not a well-formed input`);
       inputs.push({ seq, input });

@@ -11,7 +11,7 @@
 // Lines are compared as text, without parsing (only input lines are parsed, to be admitted): the
 // produced event's canonical parts must surround the recorded h. The h values themselves are the
 // chain's business (verify-log), which a caller runs beside the replay.
-import { EVENT_FORMAT_VERSION, type KernelEvent } from '../bytecode/events.js';
+import { EVENT_FORMAT_VERSION, EVENT_KINDS, type EventKind, type KernelEvent } from '../bytecode/events.js';
 import type { Bytecode } from '../bytecode/format.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { Kernel, KERNEL_VERSION, type KernelInput, type StepOutput } from '../vm/kernel.js';
@@ -117,7 +117,11 @@ export function recordedStart(line0: string | undefined): RecordedStart {
   };
 }
 
-const INPUT_KINDS: ReadonlySet<string> = new Set(['effect.completed', 'timer.fired', 'signal.external']);
+/** A line of this kind records an input admitted from the host (events.ts), which a replay puts back. */
+export function isInputKind(kind: string): boolean {
+  return Object.hasOwn(EVENT_KINDS, kind) && EVENT_KINDS[kind as EventKind].input;
+}
+
 const KIND_KEY = '"kind":"';
 
 /**
@@ -363,14 +367,14 @@ function replayLines(bytecode: Bytecode, log: RecordedLines, options: ReplayOpti
 
   while (log.here) {
     if (k.finished) throw diverged(log.seq, null, (kind) => `the log goes on with ${kind} at seq ${log.seq} after the replay finished the run`);
-    if (k.admissible && INPUT_KINDS.has(log.kind())) {
+    if (k.admissible && isInputKind(log.kind())) {
       // A run of input lines: recorded in order, then applied together.
       do {
         const input = inputOf(log.line());
         if (input === undefined) throw diverged(log.seq, null, (kind) => `the ${kind} line at seq ${log.seq} is not a well-formed input`);
         if (input.kind !== 'signal.external') requested.delete(input.effect);
         check(k.record(input));
-      } while (log.here && INPUT_KINDS.has(log.kind()));
+      } while (log.here && isInputKind(log.kind()));
       check(k.apply());
       continue;
     }

@@ -4,9 +4,9 @@
 // replays up to its end and names the effects still outstanding.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { KernelEvent } from '../../src/bytecode/events.js';
+import { EVENT_KINDS, type KernelEvent } from '../../src/bytecode/events.js';
 import { HashChain } from '../../src/log/chain.js';
-import { fieldDifferences, lineKind, ReplayDivergenceError, ReplayRefusedError, replayExact } from '../../src/replay/replay.js';
+import { fieldDifferences, isInputKind, lineKind, ReplayDivergenceError, ReplayRefusedError, replayExact } from '../../src/replay/replay.js';
 import { arrayCursor } from '../../src/log/lines.js';
 import { readHeader, scriptedEffects } from '../../src/sim/sweep.js';
 import { runSimulated } from '../../src/sim/simulated-host.js';
@@ -110,6 +110,13 @@ describe('exact replay', () => {
     expect(refusal(startedWith({ format: 99 }))).toMatchObject({ reason: 'format-version', recorded: 99 });
     expect(refusal(lines, compileDsl(source.replace('loop i max 4', 'loop i max 5')))).toMatchObject({ reason: 'code-hash' });
     expect(refusal(lines.slice(1))).toMatchObject({ reason: 'not-a-run' });
+  });
+});
+
+describe('isInputKind', () => {
+  it('is the event table\'s input column, and false for any other text', () => {
+    for (const [kind, info] of Object.entries(EVENT_KINDS)) expect(isInputKind(kind), kind).toBe(info.input);
+    for (const text of ['', 'toString', '__proto__', 'effect.completed ']) expect(isInputKind(text), text).toBe(false);
   });
 });
 

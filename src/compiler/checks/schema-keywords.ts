@@ -2,6 +2,7 @@
 // format-annotation and content vocabularies), and where subschemas sit. The meta-schema
 // allows any extra keyword, so a typo such as "requried" would pass it silently: this walk
 // finds such keywords.
+import { isObject } from '../../bytecode/json.js';
 
 /** Keywords whose value is one subschema. */
 const SUBSCHEMA = new Set(['not', 'if', 'then', 'else', 'items', 'contains', 'additionalProperties', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'contentSchema']);
@@ -20,8 +21,6 @@ const OTHER = [
 ];
 
 const KNOWN = new Set([...SUBSCHEMA, ...SUBSCHEMA_MAP, ...SUBSCHEMA_LIST, ...OTHER]);
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function resolvePointer(root: unknown, fragment: string): boolean {
   let node = root;
