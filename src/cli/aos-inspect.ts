@@ -1,14 +1,17 @@
 // `aos ls` and `aos inspect`: the runs in a runs directory, and what one of them did, read from
-// its log without taking its lock (readRunLog checks the chain). Neither writes anything.
+// its log without taking its lock (readRunLog checks the chain), its failures located in the source
+// through the run's recorded bytecode. Neither writes anything.
 import type { Command } from 'commander';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Bytecode } from '../bytecode/format.js';
+import { isObject } from '../bytecode/json.js';
 import { renderInspection } from '../inspect/render.js';
 import { inspectLog } from '../inspect/fold.js';
 import { readRunLog, type RunLogContents } from '../log/reader.js';
 import { RunDirError } from '../log/run-dir.js';
 import { UsageError } from './files.js';
-import { DEFAULT_RUNS_DIR, findRun } from './run-dirs.js';
+import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
 
 /** What the commands print to: the part of aos-program.ts's Io they use. */
 interface Output {
@@ -23,7 +26,7 @@ const UNREADABLE = 1;
 function fieldsOf(line: string | undefined): { data?: Record<string, unknown> } {
   if (line === undefined) return {};
   const value: unknown = JSON.parse(line);
-  return typeof value === 'object' && value !== null ? (value as { data?: Record<string, unknown> }) : {};
+  return isObject(value) ? (value as { data?: Record<string, unknown> }) : {};
 }
 
 interface RunRow {
@@ -92,6 +95,20 @@ interface InspectFlags {
   readonly json?: boolean;
 }
 
+/**
+ * The run's recorded bytecode, whose debug table maps failures to source lines. Without it the
+ * inspection still stands, its failures named by procedure and offset, and a note says why.
+ */
+function sourceTable(dir: string, io: Output): Bytecode | undefined {
+  try {
+    return recordedBytecode('aos inspect', dir);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}; failures are shown by instruction, not by source line\n`);
+    return undefined;
+  }
+}
+
 async function inspectRun(run: string, flags: InspectFlags, io: Output): Promise<number> {
   const dir = findRun('aos inspect', run, flags.runsDir);
   let contents: RunLogContents;
@@ -102,7 +119,7 @@ async function inspectRun(run: string, flags: InspectFlags, io: Output): Promise
     io.err(`aos inspect: ${error.message}\n`);
     return UNREADABLE;
   }
-  const inspection = inspectLog(contents);
+  const inspection = inspectLog(contents, sourceTable(dir, io));
   io.out(flags.json === true ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection, run));
   return DONE;
 }

@@ -66,6 +66,10 @@ export type Incarnation = number;
  * A budget limit, or null for none.
  */
 export type Limit = number | null;
+/**
+ * The instruction an event is charged to: a procedure of the run's bytecode (an index into code.procedures) and an offset into its code, which the bytecode's debug table maps to a source line and column. In cap.denied, the refused syscall; in proc.exited, for a failure, the instruction that failed: a fail, a syscall that was denied or failed, or main's wait that a deadlock left unanswered. Null where no instruction of the process's own program is the cause (any other exit: ok, killed, cancelled, or ended by its budget, its supervisor or its parent), and in a free agent, which runs no program.
+ */
+export type InstructionAt = CodeOffset | null;
 export type SignalOp = "kill" | "pause" | "resume" | "cancel";
 /**
  * An effect numbered per process: `writer#1/e3`.
@@ -239,6 +243,11 @@ export interface ProcExitedData {
   status: ExitStatus;
   output?: JsonValue;
   reason?: JsonValue;
+  at: InstructionAt;
+}
+export interface CodeOffset {
+  procedure: number;
+  offset: number;
 }
 /**
  * A signal reached its target process.
@@ -574,6 +583,7 @@ export interface CapDeniedData {
    */
   op: string;
   detail: JsonValue;
+  at: InstructionAt;
 }
 /**
  * A process used up one of its budget limits.

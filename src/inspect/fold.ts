@@ -1,11 +1,17 @@
 // What a run did, read off its log (`aos inspect`): events folded into an inspection — processes
 // and their lifecycle, tasks and their verification, messages, artifacts and their lineage,
-// budgets, effects and the result. Pure: the caller reads the log (readRunLog) and prints.
+// budgets, effects, failures with their source location, and the result. Pure: the caller reads
+// the log (readRunLog) and the run's bytecode, and prints. Where the fold must know how the kernel
+// decided something (a charge, a verdict, a holder), it asks the kernel's own rules (vm/rules.ts).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
-import type { EffectError, EventLine, JsonValue, ProcSpawnedData, RunStartedData } from '../generated/event.js';
-import type { ArtifactView, BudgetView, EffectCounts, EffectOp, EffectsView, Inspection, LogView, MessagePair, MessagesView, ProcessView, ResultView, SchemaMismatch, TaskView, VerdictView } from './model.js';
+import type { Bytecode } from '../bytecode/format.js';
+import { isObject } from '../bytecode/json.js';
+import type { EffectError, EventLine, InstructionAt, JsonValue, ProcExitedData, ProcSpawnedData, RunStartedData } from '../generated/event.js';
 import type { RunLogContents } from '../log/reader.js';
+import { sourceLocation } from '../replay/replay.js';
+import { chargedTokens, holderOf, stateAfterVerdict } from '../vm/rules.js';
+import type { ArtifactView, BudgetView, EffectCounts, EffectOp, EffectsView, FailureSite, Inspection, LogView, MessagePair, MessagesView, ProcessView, ResultView, SchemaMismatch, TaskView, VerdictView } from './model.js';
 
 export type * from './model.js';
 
@@ -32,17 +38,21 @@ export function parseEvents(lines: readonly string[]): { events: EventLine[]; mi
   return { events, mismatches };
 }
 
-/** A run directory's log, as readRunLog gives it, inspected. */
-export function inspectLog(contents: RunLogContents): Inspection {
+/**
+ * A run directory's log, as readRunLog gives it, inspected; with the run's recorded bytecode, its
+ * failures are located in the source.
+ */
+export function inspectLog(contents: RunLogContents, bytecode?: Bytecode): Inspection {
   const tail = contents.tail;
   const { events, mismatches } = parseEvents(contents.lines);
-  return inspectEvents(events, {
+  const log: LogView = {
     committed: contents.manifest.count,
     events: contents.count,
     head: contents.head,
     mismatches,
     tornTail: tail === undefined ? null : { bytes: tail.bytes, problem: tail.problem, seq: tail.seq },
-  });
+  };
+  return inspectEvents(events, log, bytecode);
 }
 
 const OPS: readonly EffectOp[] = ['model', 'tool', 'read', 'write', 'commit', 'timer'];
@@ -54,20 +64,9 @@ interface EffectState {
   readonly due: number;
 }
 
-function fields(value: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/** The usage a model reply reports, counted as the kernel charges it. */
-function tokensOf(reply: JsonValue | undefined): number {
-  const usage = fields(fields(reply)?.['usage']);
-  if (usage === undefined) return 0;
-  let tokens = 0;
-  for (const key of ['input', 'output']) {
-    const n = usage[key];
-    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) tokens += n;
-  }
-  return tokens;
+/** The text of an instruction, to compare two events' `at`. */
+function siteKey(at: InstructionAt): string | null {
+  return at === null ? null : `${at.procedure}+${at.offset}`;
 }
 
 /** Folds events, in log order, into an inspection. */
@@ -88,11 +87,15 @@ class Fold {
   /** Virtual clock at each process's spawn and final exit. */
   readonly #spawnedAt = new Map<string, number>();
   readonly #endedAt = new Map<string, number>();
+  /** Each process's latest denial at an instruction, until its next exit: the failure that exit reports. */
+  readonly #deniedAt = new Map<string, string | null>();
   #clock = 0;
 
   constructor(
     /** The seqs of completions and timer firings that were recorded but not applied: they change no state. */
     private readonly discarded: ReadonlySet<number>,
+    /** The run's recorded bytecode, to locate failures in the source; absent, they keep their procedure and offset. */
+    private readonly bytecode: Bytecode | undefined,
   ) {}
 
   #process(name: string): ProcessView | undefined {
@@ -155,6 +158,7 @@ class Fold {
         break;
       }
       case 'proc.exited': {
+        this.#failedAt(e.seq, e.pid, e.data);
         const p = this.#process(e.pid);
         if (p === undefined) break;
         const { output: _output, ...exit } = e.data;
@@ -212,7 +216,8 @@ class Fold {
         this.#settle(e.data.effect, 'discarded');
         break;
       case 'cap.denied':
-        this.effects.failures.push({ detail: e.data.detail, kind: 'cap-denied', op: e.data.op, pid: e.pid, seq: e.seq });
+        this.effects.failures.push({ detail: e.data.detail, kind: 'cap-denied', op: e.data.op, pid: e.pid, seq: e.seq, ...this.#site(e.pid, e.data.at) });
+        this.#deniedAt.set(e.pid, siteKey(e.data.at));
         break;
       case 'budget.exhausted': {
         this.effects.failures.push({ kind: 'budget-exhausted', limit: e.data.limit, pid: e.pid, seq: e.seq });
@@ -304,6 +309,24 @@ class Fold {
     if (data.budget !== null) this.budgets.set(name, { exhausted: null, granted: { ...data.budget }, process: name, used: { time: 0, tokens: 0, turns: 0 } });
   }
 
+  /** An instruction and, when the recorded bytecode is the code the run ran, its place in the source. */
+  #site(pid: string, at: InstructionAt): FailureSite {
+    const code = this.bytecode;
+    if (at === null || code === undefined || code.codeHash !== this.run?.codeHash) return { at, source: null };
+    return { at, source: sourceLocation(code, { pid, procedure: at.procedure, pc: at.offset }) ?? null };
+  }
+
+  /**
+   * A failure charged to an instruction is a failure of its own; one at the instruction whose
+   * denial was just listed is that denial's, already listed.
+   */
+  #failedAt(seq: number, pid: string, exit: ProcExitedData): void {
+    const denied = this.#deniedAt.get(pid);
+    this.#deniedAt.delete(pid);
+    if (exit.status !== 'failed' || exit.at === null || siteKey(exit.at) === denied) return;
+    this.effects.failures.push({ incarnation: exit.incarnation, kind: 'failed', pid, reason: exit.reason ?? null, seq, ...this.#site(pid, exit.at) });
+  }
+
   #settle(effect: string, state: 'ok' | 'failed' | 'cancelled' | 'discarded'): void {
     const entry = this.#effects.get(effect);
     if (entry === undefined) return;
@@ -323,12 +346,13 @@ class Fold {
       return;
     }
     if (entry?.op !== 'model') return;
+    // An applied, ok model completion is a charged call (rules.ts).
     const reply = completion.value;
-    const tokens = tokensOf(reply);
+    const tokens = chargedTokens(reply);
     this.effects.modelCalls++;
     this.effects.tokens += tokens;
-    if (fields(reply)?.['scripted'] === true) this.effects.scriptedReplies++;
-    const toolCalls = fields(reply)?.['toolCalls'];
+    if (isObject(reply) && reply['scripted'] === true) this.effects.scriptedReplies++;
+    const toolCalls = isObject(reply) ? reply['toolCalls'] : undefined;
     if (Array.isArray(toolCalls)) this.effects.toolCallsAsked += toolCalls.length;
     const p = this.#process(pid);
     if (p !== undefined) {
@@ -337,7 +361,7 @@ class Fold {
     }
   }
 
-  /** As the kernel settles a verdict: the task and its artifacts take it only while it is still open to judgement. */
+  /** Every verdict is listed; the task and its artifacts take it as the kernel settles it (rules.ts). */
   #judged(seq: number, pid: string, passed: boolean, data: { task: number; verdict: JsonValue; by: string }): void {
     const verdict: VerdictView = { by: data.by, judgedFor: pid, passed, seq, task: data.task, verdict: data.verdict };
     const task = this.tasks.get(data.task);
@@ -346,20 +370,10 @@ class Fold {
       return;
     }
     task.verdicts.push(verdict);
-    if (task.state !== 'produced' && task.state !== 'open' && task.state !== 'rejected') return;
-    task.state = passed ? 'verified' : 'rejected';
+    const next = stateAfterVerdict(task.state, passed);
+    if (next === null) return;
+    task.state = next;
     for (const id of task.artifacts) this.artifacts.get(id)?.verdicts.push({ by: data.by, passed, seq, task: task.id });
-  }
-
-  /** The budget each process charges: its own for an agent (or main), its parent's for a branch. */
-  #holder(p: ProcessView): string {
-    let at = p;
-    while (at.kind === 'branch' && at.parent !== null) {
-      const parent = this.processes.get(at.parent);
-      if (parent === undefined) break;
-      at = parent;
-    }
-    return at.name;
   }
 
   finish(): void {
@@ -367,7 +381,8 @@ class Fold {
     this.messages.unreceived = this.#inMailbox.size;
     this.effects.byOp.sort((a, b) => OPS.indexOf(a.op) - OPS.indexOf(b.op));
     for (const p of this.processes.values()) {
-      const budget = this.budgets.get(this.#holder(p));
+      // A branch spends the budget of the process that ran its parallel statement (rules.ts).
+      const budget = this.budgets.get(holderOf(p, (name) => this.processes.get(name)));
       if (budget === undefined) continue;
       budget.used.turns += p.turns;
       budget.used.tokens += p.tokens;
@@ -399,9 +414,9 @@ function discardedInputs(events: readonly EventLine[]): Set<number> {
   return discarded;
 }
 
-/** Folds parsed events, from seq 0, into an inspection. */
-export function inspectEvents(events: readonly EventLine[], log?: LogView): Inspection {
-  const fold = new Fold(discardedInputs(events));
+/** Folds parsed events, from seq 0, into an inspection; the run's bytecode locates its failures in the source. */
+export function inspectEvents(events: readonly EventLine[], log?: LogView, bytecode?: Bytecode): Inspection {
+  const fold = new Fold(discardedInputs(events), bytecode);
   for (const e of events) fold.apply(e);
   fold.finish();
   return {

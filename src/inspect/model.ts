@@ -1,7 +1,10 @@
-// The inspection of a run (inspect.ts folds it, inspect-render.ts prints it, `aos inspect --json`
-// prints it as it is): what each section holds, with the seq of every event it cites.
+// The inspection of a run (fold.ts folds it, render.ts prints it, `aos inspect --json` prints it
+// as it is): what each section holds, with the seq of every event it cites.
+import type { SourceLocation } from '../replay/replay.js';
+import type { TaskState } from '../vm/rules.js';
 import type {
   Budget,
+  CodeOffset,
   EffectError,
   EffectRequestedData,
   ExitStatus,
@@ -60,7 +63,7 @@ export interface TaskView {
   readonly owner: string;
   readonly openedBy: string | null;
   readonly opened: number;
-  state: 'open' | 'produced' | 'verified' | 'rejected' | 'failed';
+  state: TaskState;
   produced: number | null;
   artifacts: number[];
   readonly verdicts: VerdictView[];
@@ -125,12 +128,23 @@ export interface EffectCounts {
   pending: number;
 }
 
+/**
+ * The instruction a failure's event names (procedure index and offset), and where it is in the
+ * source when the run's recorded bytecode is at hand and is the code the run ran.
+ */
+export interface FailureSite {
+  readonly at: CodeOffset | null;
+  readonly source: SourceLocation | null;
+}
+
 export type FailureView =
   | { readonly kind: 'effect'; readonly seq: number; readonly pid: string; readonly effect: string; readonly op: EffectOp | null; readonly error: EffectError }
   | { readonly kind: 'malformed-output'; readonly seq: number; readonly pid: string; readonly effect: string; readonly error: string }
-  | { readonly kind: 'cap-denied'; readonly seq: number; readonly pid: string; readonly op: string; readonly detail: JsonValue }
+  | ({ readonly kind: 'cap-denied'; readonly seq: number; readonly pid: string; readonly op: string; readonly detail: JsonValue } & FailureSite)
   | { readonly kind: 'budget-exhausted'; readonly seq: number; readonly pid: string; readonly limit: Limit }
-  | { readonly kind: 'lease-refused'; readonly seq: number; readonly pid: string; readonly resource: string; readonly reason: string };
+  | { readonly kind: 'lease-refused'; readonly seq: number; readonly pid: string; readonly resource: string; readonly reason: string }
+  /** A process failed at an instruction of its program: a fail, a syscall that failed, main's wait in a deadlock. A denial is its cap-denied entry. */
+  | ({ readonly kind: 'failed'; readonly seq: number; readonly pid: string; readonly incarnation: number; readonly reason: JsonValue } & FailureSite);
 
 export interface EffectsView {
   readonly byOp: EffectCounts[];

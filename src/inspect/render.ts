@@ -1,8 +1,9 @@
-// An inspection (inspect.ts) as text for people: one aligned section each for the run, its
+// An inspection (fold.ts) as text for people: one aligned section each for the run, its
 // processes, tasks, messages, artifacts, budgets, effects and result. `aos inspect --json` prints
 // the inspection itself instead.
+import { isObject } from '../bytecode/json.js';
 import type { Budget, JsonValue } from '../generated/event.js';
-import type { ArtifactView, FailureView, Inspection, ProcessView, TaskView, VerdictView } from './model.js';
+import type { ArtifactView, FailureSite, FailureView, Inspection, ProcessView, TaskView, VerdictView } from './model.js';
 
 /** Rows under a header row, each column as wide as its widest cell, indented by two spaces. */
 function table(rows: readonly (readonly string[])[]): string[] {
@@ -156,6 +157,19 @@ function budgets(ins: Inspection): string[] {
   return ['budgets (used / granted)', ...table(rows)];
 }
 
+/** Where a failure happened: its source position as clox prints a runtime error's, else its instruction. */
+function where(site: FailureSite): string {
+  if (site.source !== null) return ` at ${site.source.file}:${site.source.line}:${site.source.column}`;
+  return site.at === null ? '' : ` at procedure ${site.at.procedure}, offset ${site.at.offset}`;
+}
+
+/** A failed exit's reason; a deadlock's names what each process waits for. */
+function reasonText(reason: JsonValue): string {
+  if (!isObject(reason) || reason['kind'] !== 'deadlock' || !Array.isArray(reason['blocked'])) return brief(reason, 60);
+  const waits = reason['blocked'].map((b) => (isObject(b) ? `${String(b['pid'])} (${String(b['wait'] ?? b['state'])})` : brief(b)));
+  return `deadlock: every process waits for something that never comes: ${waits.join(', ')}`;
+}
+
 function failureText(f: FailureView): string {
   switch (f.kind) {
     case 'effect':
@@ -163,11 +177,13 @@ function failureText(f: FailureView): string {
     case 'malformed-output':
       return `malformed output from ${f.effect}: ${f.error}`;
     case 'cap-denied':
-      return `capability denied: ${f.op} ${brief(f.detail, 60)}`;
+      return `capability denied: ${f.op} ${brief(f.detail, 60)}${where(f)}`;
     case 'budget-exhausted':
       return `budget exhausted: ${f.limit}`;
     case 'lease-refused':
       return `lease ${f.resource} refused: ${f.reason}`;
+    case 'failed':
+      return `failed: ${reasonText(f.reason)}${where(f)}`;
   }
 }
 

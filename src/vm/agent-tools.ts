@@ -13,6 +13,7 @@ import { handleName } from './handles.js';
 import { maySend, post } from './ipc-calls.js';
 import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import { appended } from './lists.js';
+import { failingInstruction } from './outcomes.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
 import { attachValue, recordArtifact } from './record-calls.js';
@@ -50,7 +51,7 @@ function error(kind: string, message: string): JsonValue {
 
 /** A denial inside the loop is recorded and told to the model, which may try something else. */
 function denied(k: KernelCore, p: Process, op: string, detail: JsonValue, done: Done): void {
-  k.emit('cap.denied', p.name, { detail, op });
+  k.emit('cap.denied', p.name, { at: failingInstruction(p), detail, op });
   done(error('denied', `${op} is not allowed: ${canonicalJson(detail)}`));
 }
 

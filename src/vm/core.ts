@@ -13,6 +13,7 @@ import { EffectTable, type Completion, type EffectOp, type EffectRequest, type T
 import { LeaseTable } from './leases.js';
 import type { FinalExit, Process } from './process.js';
 import { RandomStreams } from './rng.js';
+import { holderOf } from './rules.js';
 import { Scheduler, type SchedulingPolicy } from './scheduler.js';
 import { TaskTable } from './tasks.js';
 import { SchemaValidator } from './validate.js';
@@ -223,15 +224,9 @@ export class KernelCore {
     return p.kind === 'agent' && p.deadline <= this.now;
   }
 
-  /**
-   * Who answers for the tasks a process assigns: the process itself, or for a parallel branch the
-   * process that ran the parallel statement, so a task called in one branch can be verified in
-   * another or after the join.
-   */
+  /** Who answers for the tasks a process assigns (rules.ts). */
   taskHolder(p: Process): string {
-    let at = p;
-    while (at.kind === 'branch' && at.parent !== null) at = this.process(at.parent);
-    return at.name;
+    return holderOf(p, (name) => this.process(name));
   }
 
   /** Is `name` the process `ancestor` or below it? */

@@ -15,6 +15,7 @@ import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor, type FailureKind } from './retry.js';
 import { buildToolCall } from './tool-args.js';
 import { resolvePath, type Resolution } from './vfs.js';
+import { chargedTokens } from './rules.js';
 import { byteLength } from './artifacts.js';
 
 /** Blocks `p` on one effect; `then` runs on its completion while `p` is still in the same incarnation. */
@@ -55,16 +56,7 @@ export function retryLater(k: KernelCore, p: Process, kind: FailureKind, again: 
 
 /** Charges one model call; false when it exhausted the budget (and the process failed). */
 export function chargeModelCall(k: KernelCore, p: Process, reply: JsonValue): boolean {
-  const usage = typeof reply === 'object' && reply !== null && !Array.isArray(reply) ? reply['usage'] : null;
-  let tokens = 0;
-  if (typeof usage === 'object' && usage !== null && !Array.isArray(usage)) {
-    // Usage is the backend's word; only counts that are whole and non-negative are charged.
-    for (const key of ['input', 'output']) {
-      const n = (usage as { [key: string]: JsonValue })[key];
-      if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) tokens += n;
-    }
-  }
-  const charged = p.budget.chargeTurn(tokens);
+  const charged = p.budget.chargeTurn(chargedTokens(reply));
   if (charged === 'ok') return true;
   exhaustBudget(k, p, charged);
   return false;

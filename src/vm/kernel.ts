@@ -11,10 +11,11 @@ import { runProcess } from './interpreter.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import type { FinalExit, Frame, Process } from './process.js';
+import { failingInstruction } from './outcomes.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
 
 /** Bumped whenever the same inputs could produce different events. */
-export const KERNEL_VERSION = '2';
+export const KERNEL_VERSION = '3';
 
 export interface StartRequest {
   readonly bytecode: Bytecode;
@@ -276,7 +277,9 @@ export class Kernel {
     const alive = [...k.processes.values()].filter((p) => !p.final);
     if (alive.some((p) => p.state === 'paused')) return;
     const blocked = alive.map((p) => ({ pid: p.name, state: p.state, wait: p.wait?.kind ?? null }));
-    exitProcess(k, k.process('main'), 'failed', null, { blocked, kind: 'deadlock' });
+    const main = k.process('main');
+    // The failure is charged to main's wait: the instruction the run can never get past.
+    exitProcess(k, main, 'failed', null, { blocked, kind: 'deadlock' }, { at: failingInstruction(main) });
   }
 }
 

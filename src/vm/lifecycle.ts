@@ -182,6 +182,8 @@ export function exitValue(exit: FinalExit): JsonValue {
 export interface ExitOptions {
   /** Set for kill and cancel signals and for a parent's exit: no retry, no restart. */
   readonly final?: boolean;
+  /** The instruction that failed (outcomes.ts failingInstruction), taken before the frame is dropped; null when absent. */
+  readonly at?: JsonValue;
 }
 
 /**
@@ -202,7 +204,7 @@ export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, outpu
   if (status === 'ok' && p.kind !== 'branch' && k.tasks.hasUnverified(p.name, k.code.tasks)) finalStatus = 'unverified';
   endIncarnation(k, p);
   // Keys in sorted order, so the event serialises canonically on the fast path.
-  const data: { [key: string]: JsonValue } = { incarnation: p.incarnation };
+  const data: { [key: string]: JsonValue } = { at: options?.at ?? null, incarnation: p.incarnation };
   if (finalStatus === 'ok' || finalStatus === 'unverified') data['output'] = output;
   if (reason !== undefined) data['reason'] = reason;
   data['status'] = finalStatus;
@@ -298,7 +300,7 @@ function supervise(k: KernelCore, child: Process, exit: FinalExit): void {
     .filter((s) => s !== child && s.kind === 'agent' && !s.final && s.state !== 'exited' && (policy.strategy === 'one_for_all' || (policy.strategy === 'rest_for_one' && s.order > child.order)));
   for (const s of siblings) {
     endIncarnation(k, s);
-    k.emit('proc.exited', s.name, { incarnation: s.incarnation, reason: { kind: 'sibling-restart', child: child.name }, status: 'killed' });
+    k.emit('proc.exited', s.name, { at: null, incarnation: s.incarnation, reason: { kind: 'sibling-restart', child: child.name }, status: 'killed' });
     if (restartType(k, s, policy) === 'temporary') finalize(k, s, { status: 'killed', output: null, reason: { kind: 'sibling-restart', child: child.name } });
   }
   restart(k, child, 'supervisor');

@@ -7,6 +7,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { KernelCore } from './core.js';
 import { awaitEffect } from './effect-calls.js';
 import { exitProcess, overlays } from './lifecycle.js';
+import { failingInstruction } from './outcomes.js';
 import type { Process } from './process.js';
 
 /** EXIT: commit the overlays one by one, then end the incarnation ok. */
@@ -30,12 +31,12 @@ export function exitOk(k: KernelCore, p: Process, value: JsonValue): void {
     const base = bases?.get(overlay.path) ?? 0;
     const current = k.mountVersions.get(over) ?? 0;
     if (current !== base) {
-      exitProcess(k, p, 'failed', null, { base, current, kind: 'overlay-conflict', over, overlay: overlay.path });
+      exitProcess(k, p, 'failed', null, { base, current, kind: 'overlay-conflict', over, overlay: overlay.path }, { at: failingInstruction(p) });
       return;
     }
     const id = awaitEffect(k, p, 'commit', { base, over, overlay: overlay.path }, (c) => {
       if (!c.ok) {
-        exitProcess(k, p, 'failed', null, { error: { kind: c.error.kind, message: c.error.message }, kind: 'overlay-commit-failed', overlay: overlay.path });
+        exitProcess(k, p, 'failed', null, { error: { kind: c.error.kind, message: c.error.message }, kind: 'overlay-commit-failed', overlay: overlay.path }, { at: failingInstruction(p) });
         return;
       }
       k.mountVersions.set(over, current + 1);

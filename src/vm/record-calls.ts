@@ -8,9 +8,10 @@ import type { KernelCore } from './core.js';
 import { runTool } from './effect-calls.js';
 import { spawnProcess } from './lifecycle.js';
 import { appended } from './lists.js';
-import { fail, type SyscallOutcome } from './outcomes.js';
+import { fail, failingInstruction, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
+import { stateAfterVerdict } from './rules.js';
 import type { TaskRecord } from './tasks.js';
 
 export function recordArtifact(k: KernelCore, p: Process, kind: string, value: JsonValue): number {
@@ -82,7 +83,7 @@ function judge(k: KernelCore, p: Process, taskIndex: number, record: TaskRecord 
     const verifier = k.code.agents[verification.agent];
     if (verifier === undefined) throw new Error(`kernel invariant: task ${task.name} names no verifier`);
     if (task.owner >= 0 && lineageOf(k, task.owner) === verifier.lineage) {
-      k.emit('cap.denied', p.name, { detail: { task: task.name, verifier: verifier.name }, op: 'verify' });
+      k.emit('cap.denied', p.name, { at: failingInstruction(p), detail: { task: task.name, verifier: verifier.name }, op: 'verify' });
       done({ passed: false, reason: { kind: 'verifier-is-producer', verifier: verifier.name } }, verifier.name);
       return false;
     }
@@ -122,8 +123,9 @@ export function verify(k: KernelCore, p: Process, ins: Instruction): SyscallOutc
 
 function settleVerdict(k: KernelCore, p: Process, record: TaskRecord | undefined, verdict: JsonValue, by: string): void {
   const ok = passed(verdict);
-  if (record !== undefined && (record.state === 'produced' || record.state === 'open' || record.state === 'rejected')) {
-    record.state = ok ? 'verified' : 'rejected';
+  const next = record === undefined ? null : stateAfterVerdict(record.state, ok);
+  if (record !== undefined && next !== null) {
+    record.state = next;
     record.verdict = verdict;
     for (const id of record.artifacts) k.artifacts.get(id)?.verdicts.push({ by, passed: ok, verdict });
   }

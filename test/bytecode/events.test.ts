@@ -40,7 +40,7 @@ const SAMPLES: { [K in EventKind]: Sample<K> } = {
     },
   },
   'proc.restarted': { pid: 'writer#1', data: { incarnation: 1, cause: 'retry', attempt: 2, checkpoint: 3 } },
-  'proc.exited': { pid: 'writer#1', data: { incarnation: 1, status: 'failed', reason: 'budget' } },
+  'proc.exited': { pid: 'writer#1', data: { incarnation: 1, status: 'failed', reason: 'budget', at: { procedure: 2, offset: 14 } } },
   'proc.signalled': { pid: 'writer#1', data: { op: 'pause', from: 'main' } },
   'msg.sent': { pid: 'main', data: { to: 'writer#1', msg: 0, value: { note: 'é' } } },
   'msg.received': { pid: 'writer#1', data: { from: 'main', msg: 0 } },
@@ -59,7 +59,7 @@ const SAMPLES: { [K in EventKind]: Sample<K> } = {
   'lease.released': { pid: 'writer#1', data: { resource: 'repo', token: 1 } },
   'lease.expired': { pid: 'writer#1', data: { resource: 'repo', token: 1 } },
   'lease.refused': { pid: 'writer#1', data: { resource: 'repo', token: 1, reason: 'stale token' } },
-  'cap.denied': { pid: 'writer#1', data: { op: 'spawn', detail: { spec: 'admin' } } },
+  'cap.denied': { pid: 'writer#1', data: { op: 'spawn', detail: { spec: 'admin' }, at: null } },
   'budget.exhausted': { pid: 'writer#1', data: { limit: 'tokens' } },
   'task.opened': { pid: 'main', data: { task: 0, name: 'draft', owner: 'writer#1', input: {} } },
   'task.produced': { pid: 'writer#1', data: { task: 0, artifacts: [4, 5] } },
@@ -175,6 +175,19 @@ describe('schemas/event.schema.json', () => {
     const { pid: _pid, ...withoutPid } = line('msg.sent');
     expect(names(errorsOf(withoutPid), '/pid')).toBe(true);
     expect(names(errorsOf({ ...line('timer.fired'), data: null }), '/data')).toBe(true);
+  });
+
+  it('names the instruction a failure or a denial is charged to as a procedure and an offset, or null', () => {
+    const lines = sampleLines();
+    for (const kind of ['proc.exited', 'cap.denied'] as const) {
+      const line = lines[KINDS.indexOf(kind)] as { data: Record<string, unknown> };
+      const at = (value: unknown) => errorsOf({ ...line, data: { ...line.data, at: value } });
+      expect(at(null), kind).toEqual([]);
+      expect(at({ offset: 0, procedure: 0 }), kind).toEqual([]);
+      expect(names(at({ offset: -1, procedure: 0 }), '/data/at/offset'), kind).toBe(true);
+      expect(names(at({ offset: 3 }), '/data/at/procedure'), kind).toBe(true);
+      expect(names(at({ offset: 3, procedure: 1, pid: 'main' }), '/data/at/pid'), kind).toBe(true);
+    }
   });
 
   it('ties a completion\'s error to ok being false', () => {

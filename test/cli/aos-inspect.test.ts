@@ -1,6 +1,6 @@
 // aos ls and aos inspect on real runs made with aos run: the listing (newest first, finished,
-// unfinished and damaged runs), the inspection as text and as JSON, a damaged log refused with
-// the seq where it breaks, and the usage errors.
+// unfinished and damaged runs), the inspection as text and as JSON, failures located in the
+// source, a damaged log refused with the seq where it breaks, and the usage errors.
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +154,26 @@ describe('aos inspect', () => {
     expect(torn.code).toBe(0);
     expect(torn.stdout).toMatch(/^ {2}log +20 events, head [0-9a-f]{16}; a torn tail of 8 bytes at seq 20 \(the last line has no newline\) is ignored$/m);
     expect((await aos('ls', '--runs-dir', dir)).stdout).toMatch(/docs-merge-a +docs-merge 1\.0\.0 +unfinished, torn tail at seq 20 +20 /);
+  });
+
+  it('locates each failure of a recorded run in its source, as file:line:col', async () => {
+    const source = readFileSync('golden/sources/incidents.aos', 'utf8').split('\n');
+    const line = source.findIndex((text) => text.includes('signal target kill')) + 1;
+    const column = (source[line - 1] ?? '').indexOf('signal') + 1;
+    const { code, stdout, stderr } = await aos('inspect', 'golden/runs/incidents');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^ {2}seq \\d+ +meddler#1 +capability denied: signal \\{"op":"kill","target":"bystander#1"\\} at golden/sources/incidents\\.aos:${line}:${column}$`, 'm'));
+  });
+
+  it('without the recorded bytecode, names each failure by its instruction and says why', async () => {
+    const dir = tempDir();
+    cpSync('golden/runs/incidents', join(dir, 'incidents'), { recursive: true });
+    rmSync(join(dir, 'incidents', 'workflow.aosb.json'));
+    const { code, stdout, stderr } = await aos('inspect', 'incidents', '--runs-dir', dir);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/has no readable workflow\.aosb\.json: .*; failures are shown by instruction, not by source line\n$/);
+    expect(stdout).toMatch(/^ {2}seq \d+ +meddler#1 +capability denied: signal .* at procedure \d+, offset \d+$/m);
   });
 
   it('refuses a damaged log with exit 1 and the seq where it breaks', async () => {

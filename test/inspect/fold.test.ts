@@ -1,6 +1,7 @@
 // The inspection of a log: events folded into processes, tasks, messages, artifacts, budgets and
 // effects, checked against the kernel's own end state on real runs, on hand-made event sequences
-// for the clock and the discard rules, and through the text renderer.
+// for the clock and the discard rules, failures located in the source through the run's bytecode,
+// and through the text renderer.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventLine } from '../../src/generated/event.js';
@@ -10,6 +11,7 @@ import { brief, duration, renderInspection } from '../../src/inspect/render.js';
 import { readHeader, scriptedEffects } from '../../src/sim/sweep.js';
 import { runSimulated } from '../../src/sim/simulated-host.js';
 import type { EffectRequest } from '../../src/vm/effects.js';
+import type { Bytecode } from '../../src/bytecode/format.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 import type { KernelEvent } from '../../src/bytecode/events.js';
 import { compileDsl, run } from '../vm/helpers.js';
@@ -225,7 +227,7 @@ describe('the clock, budgets and discarded completions', () => {
     { data: { effect: 'a#1/e5', op: 'tool', request: {} }, kind: 'effect.requested', pid: 'a#1' },
     { data: { effect: 'a#1/e5', error: { kind: 'timeout', message: 'took too long' }, ok: false }, kind: 'effect.completed', pid: 'a#1' },
     { data: { limit: 'turns' }, kind: 'budget.exhausted', pid: 'a#1' },
-    { data: { incarnation: 1, reason: { kind: 'budget-exhausted', limit: 'turns' }, status: 'failed' }, kind: 'proc.exited', pid: 'a#1' },
+    { data: { at: null, incarnation: 1, reason: { kind: 'budget-exhausted', limit: 'turns' }, status: 'failed' }, kind: 'proc.exited', pid: 'a#1' },
     { data: { effect: 'a#1/e4' }, kind: 'effect.cancelled', pid: 'a#1' },
     { data: { effect: 'a#1/e4', ok: true, value: { content: 'late', usage: { input: 1000, output: 1000 } } }, kind: 'effect.completed', pid: 'a#1' },
     { data: { effect: 'a#1/e4', reason: 'cancelled' }, kind: 'effect.discarded', pid: 'a#1' },
@@ -285,7 +287,7 @@ describe('the clock, budgets and discarded completions', () => {
       { data: { input: null, name: 'solve', owner: 'a#1', task: 0 }, kind: 'task.opened', pid: 'main' },
       { data: { hash: 'a'.repeat(64), id: 0, incarnation: 1, inputs: [], kind: 'answer', size: 2 }, kind: 'artifact.recorded', pid: 'a#1' },
       { data: { hash: 'b'.repeat(64), id: 1, incarnation: 1, inputs: [0], kind: 'summary', size: 2 }, kind: 'artifact.recorded', pid: 'a#1' },
-      { data: { incarnation: 1, output: 1, status: 'ok' }, kind: 'proc.exited', pid: 'a#1' },
+      { data: { at: null, incarnation: 1, output: 1, status: 'ok' }, kind: 'proc.exited', pid: 'a#1' },
       { data: { artifacts: [0], task: 0 }, kind: 'task.produced', pid: 'a#1' },
       { data: { by: 'check', task: 0, verdict: { passed: true } }, kind: 'task.verified', pid: 'main' },
       { data: { by: 'check', task: 0, verdict: { passed: false } }, kind: 'task.rejected', pid: 'main' },
@@ -314,13 +316,118 @@ describe('the clock, budgets and discarded completions', () => {
   });
 });
 
+/** A workflow's run on the simulated host, inspected with its bytecode. */
+function inspectRun(source: string): { ins: Inspection; bytecode: Bytecode; lines: readonly string[] } {
+  const bytecode = compileDsl(source);
+  const { lines } = run(bytecode);
+  return { bytecode, ins: inspectEvents(parseEvents(lines).events, undefined, bytecode), lines };
+}
+
+/** The 1-based line and column where `text` first starts in `source`. */
+function positionOf(source: string, text: string): { line: number; column: number } {
+  const before = source.slice(0, source.indexOf(text)).split('\n');
+  expect(source).toContain(text);
+  return { column: (before.at(-1)?.length ?? 0) + 1, line: before.length };
+}
+
+describe('failures in the source', () => {
+  const header = 'workflow failing version "1"\nmodel m { id "m" }\n';
+
+  it('a capability denied at run time points at the refused syscall, and the failure it causes is not listed twice', () => {
+    const source = `${header}agent bystander {
+  model m
+  budget { turns 1 tokens 1 time 1m }
+  run {
+    let word = recv from parent timeout 5s
+    exit word
+  }
+}
+agent meddler {
+  model m
+  budget { turns 1 tokens 1 time 1m }
+  run {
+    let target = recv from parent timeout 5s
+    signal target kill
+    exit "meddled"
+  }
+}
+main {
+  let b = spawn bystander
+  let m = spawn meddler
+  send m b
+  let meddled = await m timeout 5s
+  send b "still here"
+  let stood = await b timeout 5s
+  exit [meddled.status, stood.output]
+}`;
+    const { ins, bytecode, lines } = inspectRun(source);
+    expect(ins.result).toMatchObject({ output: ['failed', 'still here'], status: 'ok' });
+    expect(ins.effects.failures).toEqual([
+      expect.objectContaining({ kind: 'cap-denied', op: 'signal', pid: 'meddler#1', source: expect.objectContaining({ file: 'test.aos', ...positionOf(source, 'signal target kill'), procedure: 'meddler' }) as unknown }),
+    ]);
+    expect(ins.processes.find((p) => p.name === 'meddler#1')?.status).toBe('failed');
+    const { line, column } = positionOf(source, 'signal target kill');
+    expect(renderInspection(ins, 'x')).toMatch(new RegExp(`seq \\d+ +meddler#1 +capability denied: signal \\{"op":"kill","target":"bystander#1"\\} at test\\.aos:${line}:${column}\\n`));
+
+    // Without the bytecode, or with bytecode of other code, the failure keeps its instruction only.
+    const denial = ins.effects.failures[0] as Extract<(typeof ins.effects.failures)[number], { kind: 'cap-denied' }>;
+    const bare = inspectEvents(parseEvents(lines).events);
+    expect(bare.effects.failures).toEqual([{ ...denial, source: null }]);
+    expect(renderInspection(bare, 'x')).toContain(`at procedure ${denial.at?.procedure}, offset ${denial.at?.offset}\n`);
+    const other = inspectEvents(parseEvents(lines).events, undefined, { ...bytecode, codeHash: 'f'.repeat(64) });
+    expect(other.effects.failures).toEqual([{ ...denial, source: null }]);
+  });
+
+  it('an explicit fail points at its line, in every incarnation that ran it', () => {
+    const source = `${header}supervisor crew { strategy one_for_one intensity 1 period 1m }
+agent doomed {
+  model m
+  budget { turns 1 tokens 1 time 1m }
+  run {
+    sleep 10ms
+    fail "always crashes"
+  }
+}
+main supervisor crew {
+  let d = spawn doomed
+  let ended = await d timeout 5s
+  exit ended.status
+}`;
+    const { ins } = inspectRun(source);
+    const failed = ins.effects.failures.filter((f) => f.kind === 'failed');
+    expect(failed.map((f) => [f.pid, f.incarnation, f.reason, f.source?.line, f.source?.column])).toEqual([
+      ['doomed#1', 1, 'always crashes', positionOf(source, 'fail "always crashes"').line, positionOf(source, 'fail "always crashes"').column],
+      ['doomed#1', 2, 'always crashes', positionOf(source, 'fail "always crashes"').line, positionOf(source, 'fail "always crashes"').column],
+    ]);
+    const { line, column } = positionOf(source, 'fail "always crashes"');
+    expect(renderInspection(ins, 'x')).toMatch(new RegExp(`seq \\d+ +doomed#1 +failed: "always crashes" at test\\.aos:${line}:${column}\\n`));
+  });
+
+  it('a deadlock fails main at the wait it can never get past, naming what every process waits for', () => {
+    const source = `${header}main {
+  let heard = "nothing"
+  parallel {
+    branch { let a = recv }
+    branch { let b = recv }
+  }
+  exit heard
+}`;
+    const { ins } = inspectRun(source);
+    expect(ins.result).toMatchObject({ reason: { kind: 'deadlock' }, status: 'failed' });
+    const failures = ins.effects.failures;
+    expect(failures).toEqual([expect.objectContaining({ kind: 'failed', pid: 'main', source: expect.objectContaining({ procedure: 'main', ...positionOf(source, 'parallel {') }) as unknown })]);
+    const { line, column } = positionOf(source, 'parallel {');
+    expect(renderInspection(ins, 'x')).toMatch(new RegExp(`seq \\d+ +main +failed: deadlock: every process waits for something that never comes: main \\(join\\), \\S+#1 \\(recv\\), \\S+#1 \\(recv\\) at test\\.aos:${line}:${column}\\n`));
+  });
+});
+
 describe('parseEvents', () => {
   it('leaves out a line that is sound in the chain but not an event of the schema, and names its seq', () => {
     const chain = new HashChain();
     const lines = [
       chain.append({ ...started, seq: 0 } as KernelEvent),
       chain.append({ ...spawnMain, seq: 1 } as KernelEvent),
-      chain.append({ data: { incarnation: 1, status: 'exploded' }, kind: 'proc.exited', pid: 'main', seq: 2 }),
+      chain.append({ data: { at: null, incarnation: 1, status: 'exploded' }, kind: 'proc.exited', pid: 'main', seq: 2 }),
     ];
     const { events, mismatches } = parseEvents(lines);
     expect(events.map((e) => e.kind)).toEqual(['run.started', 'proc.spawned']);

@@ -169,7 +169,7 @@ describe('call with a timeout', () => {
     const sink = r.kernel.core.processes.get('sink#1');
     expect(sink?.final).toBe(true);
     expect(sink?.exit).toEqual({ status: 'cancelled', output: null, reason: { from: 'main', kind: 'signal', op: 'cancel' } });
-    expect(r.log.find((e) => e.kind === 'proc.exited' && e.pid === 'sink#1')?.data).toEqual({ incarnation: 1, reason: { from: 'main', kind: 'signal', op: 'cancel' }, status: 'cancelled' });
+    expect(r.log.find((e) => e.kind === 'proc.exited' && e.pid === 'sink#1')?.data).toEqual({ at: null, incarnation: 1, reason: { from: 'main', kind: 'signal', op: 'cancel' }, status: 'cancelled' });
   });
 });
 
@@ -188,7 +188,7 @@ describe('pause and resume', () => {
     d.signal('asker#1', 'resume');
     expect(d.proc('asker#1').state).toBe('ready');
     const events = d.settle();
-    expect(events.find((e) => e.kind === 'proc.exited' && e.pid === 'asker#1')?.data).toEqual({ incarnation: 1, output: 'answer', status: 'ok' });
+    expect(events.find((e) => e.kind === 'proc.exited' && e.pid === 'asker#1')?.data).toEqual({ at: null, incarnation: 1, output: 'answer', status: 'ok' });
     expect(d.kernel.result).toEqual({ status: 'ok', output: { output: 'answer', status: 'ok' } });
   });
 

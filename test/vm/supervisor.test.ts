@@ -305,7 +305,7 @@ main {
     const escalated = ofKind(log, 'supervisor.escalated');
     expect(escalated.map((e) => [e.pid, e.data])).toEqual([['boss#1', { child: 'worker#1', policy: 'crew', restarts: 2 }]]);
     const reason = { child: 'worker#1', kind: 'supervisor-escalated', policy: 'crew' };
-    expect(ofKind(log, 'proc.exited', 'boss#1').map((e) => e.data)).toEqual([{ incarnation: 1, reason, status: 'failed' }]);
+    expect(ofKind(log, 'proc.exited', 'boss#1').map((e) => e.data)).toEqual([{ at: null, incarnation: 1, reason, status: 'failed' }]);
     // The supervisor fails instead of returning the child's exit; main (no policy) sees that failure.
     expect(kernel.result).toEqual({ status: 'ok', output: { output: null, reason, status: 'failed' } });
     expect(escalated[0]!.seq).toBeGreaterThan(ofKind(log, 'proc.exited', 'worker#1')[2]!.seq);
