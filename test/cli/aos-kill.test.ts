@@ -250,8 +250,8 @@ async function killAndResume(kill: Kill): Promise<Outcome> {
   const code = resumed.code;
   if (atKill.length === 0) {
     expect(code === 1 || code === 2, `${kill.name}: resume refuses a run with no line (exit ${code}: ${resumed.stderr})`).toBe(true);
-    // Named: no manifest or log yet, no bytecode yet, or a log without run.started.
-    expect(resumed.stderr, kill.name).toMatch(/^aos resume: .*(is not a run directory|workflow\.aosb\.json|not the log of a run)/m);
+    // Named: no manifest or log yet, no bytecode yet, or no line yet.
+    expect(resumed.stderr, kill.name).toMatch(/^aos resume: .*(is not a run directory|workflow\.aosb\.json|has no events: it stopped before it began)/m);
     // Nothing of the run is on disk that a new `aos run` would not make again, as the
     // uninterrupted run did (test/runtime/crash-safety.test.ts starts such runs again).
     expect(existsSync(join(dir, 'completion.json')), kill.name).toBe(false);
