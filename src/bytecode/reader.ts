@@ -3,6 +3,7 @@
 // the code, or code that breaks the structural rules of check-tables and check-procedure.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from '../../schemas/bytecode.schema.json' with { type: 'json' };
+import { AosError } from './errors.js';
 import { BYTECODE_FORMAT, BYTECODE_VERSION, type Bytecode } from './format.js';
 import { codeHash } from './hash.js';
 import { tableProblems } from './check-tables.js';
@@ -10,12 +11,13 @@ import { procedureProblems } from './check-procedure.js';
 
 export type BytecodeFormatProblem = 'json' | 'format' | 'version' | 'schema' | 'hash' | 'structure';
 
-/** The document is not bytecode this reader accepts; `problem` says which check refused it. */
-export class BytecodeFormatError extends Error {
-  override readonly name = 'BytecodeFormatError';
-
-  constructor(readonly problem: BytecodeFormatProblem, message: string) {
-    super(message);
+/** The document is not bytecode this reader accepts; `problem` says which check refused it, the code is `bytecode.<problem>`. */
+export class BytecodeFormatError extends AosError {
+  constructor(
+    readonly problem: BytecodeFormatProblem,
+    message: string,
+  ) {
+    super(`bytecode.${problem}`, message);
   }
 }
 

@@ -10,6 +10,7 @@ import { renderInspection } from '../inspect/render.js';
 import { inspectLog } from '../inspect/fold.js';
 import { readRunLog, type RunLogContents } from '../log/reader.js';
 import { RunDirError } from '../log/run-dir.js';
+import { EXIT } from './failures.js';
 import { UsageError } from './files.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
 
@@ -18,10 +19,6 @@ interface Output {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
-
-/** aos-program.ts's EXIT codes these commands end with (a UsageError thrown ends with 2). */
-const DONE = 0;
-const UNREADABLE = 1;
 
 function fieldsOf(line: string | undefined): { data?: Record<string, unknown> } {
   if (line === undefined) return {};
@@ -75,19 +72,19 @@ async function listRuns(runsDir: string, io: Output): Promise<number> {
     names = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`aos ls: there is no runs directory ${runsDir} (aos run makes it; name another with --runs-dir)`);
-    throw new UsageError(`aos ls: cannot read the runs directory ${runsDir}: ${code ?? (error as Error).message}`);
+    if (code === 'ENOENT') throw new UsageError(`there is no runs directory ${runsDir} (aos run makes it; name another with --runs-dir)`);
+    throw new UsageError(`cannot read the runs directory ${runsDir}: ${code ?? (error as Error).message}`);
   }
   if (names.length === 0) {
     io.out(`no runs in ${runsDir}\n`);
-    return DONE;
+    return EXIT.ok;
   }
   const runs: RunRow[] = [];
   for (const name of names) runs.push(await describeRun(join(runsDir, name), name));
   runs.sort((a, b) => b.modified.getTime() - a.modified.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const rows = runs.map((r) => [r.id, r.workflow, r.status, r.events, r.modified.toISOString().replace(/\.\d+Z$/, 'Z')]);
   io.out(aligned([['run', 'workflow', 'status', 'events', 'modified'], ...rows]));
-  return DONE;
+  return EXIT.ok;
 }
 
 interface InspectFlags {
@@ -101,27 +98,20 @@ interface InspectFlags {
  */
 function sourceTable(dir: string, io: Output): Bytecode | undefined {
   try {
-    return recordedBytecode('aos inspect', dir);
+    return recordedBytecode(dir);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}; failures are shown by instruction, not by source line\n`);
+    io.err(`aos inspect: ${error.message}; failures are shown by instruction, not by source line\n`);
     return undefined;
   }
 }
 
 async function inspectRun(run: string, flags: InspectFlags, io: Output): Promise<number> {
-  const dir = findRun('aos inspect', run, flags.runsDir);
-  let contents: RunLogContents;
-  try {
-    contents = await readRunLog(dir);
-  } catch (error) {
-    if (!(error instanceof RunDirError)) throw error;
-    io.err(`aos inspect: ${error.message}\n`);
-    return UNREADABLE;
-  }
-  const inspection = inspectLog(contents, sourceTable(dir, io));
+  // A log that fails readRunLog's check is a RunDirError: `aos inspect: <why>`, exit 1.
+  const dir = findRun(run, flags.runsDir);
+  const inspection = inspectLog(await readRunLog(dir), sourceTable(dir, io));
   io.out(flags.json === true ? `${JSON.stringify(inspection, null, 2)}\n` : renderInspection(inspection, run));
-  return DONE;
+  return EXIT.ok;
 }
 
 /** Adds `ls` and `inspect` to the aos program. */

@@ -2,28 +2,25 @@
 // its log in a fresh run directory, prints a summary and ends with `run: <run-id>`.
 // Exit codes: 0 the run completed and verified, 1 it ended otherwise (failed, unverified, …),
 // 2 bad usage (unknown option, unreadable or non-compiling workflow, no backend), 3 internal failure.
-// `aos replay` adds 4: a run refused because another kernel or event format recorded it.
-import { Command, CommanderError } from 'commander';
+// `aos replay` and `aos resume` add 4: a run refused because another kernel or event format
+// recorded it. An error ends every command as failures.ts says.
+import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { BackendConfigError, chooseBackend } from '../runtime/backend-config.js';
-import { resume, ResumeError, run, type HostRequest } from '../runtime/run.js';
+import { chooseBackend } from '../runtime/backend-config.js';
+import { resume, run, type HostRequest } from '../runtime/run.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
-import { RunDirError } from '../log/run-dir.js';
-import { RunLockError } from '../log/run-lock.js';
-import { ReplayDivergenceError, ReplayRefusedError } from '../replay/replay.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';
 import { registerReplay } from './aos-replay.js';
 import { registerVerifyLog } from './aos-verify.js';
+import { endOnError, EXIT } from './failures.js';
 import { fileHost, readSource, UsageError } from './files.js';
-
-export const EXIT = { completed: 0, notCompleted: 1, usage: 2, internal: 3 } as const;
 
 export interface Io {
   out: (text: string) => void;
@@ -61,12 +58,12 @@ function parseInput(text: string | undefined): JsonValue {
 
 async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io): Promise<number> {
   const file = fileArg ?? flags.workflow;
-  if (file === undefined) throw new UsageError('aos run: name a workflow file (aos run FILE, or --workflow FILE)');
+  if (file === undefined) throw new UsageError('name a workflow file (aos run FILE, or --workflow FILE)');
   const text = readSource(file);
   const compiled = compileSource(text, file, fileHost(file));
   if (compiled.bytecode === undefined) {
     io.err(`${renderText(compiled.diagnostics, compiled.text)}\n${renderSummary(compiled.diagnostics)}\n`);
-    throw new UsageError(`aos run: ${file} does not compile`);
+    throw new UsageError(`${file} does not compile`);
   }
   const choice = chooseBackend(file, flags, io.env);
   const bytecode = compiled.bytecode;
@@ -130,7 +127,7 @@ function printReport(report: CompletionReport, runDir: string, runId: string, io
   io.out(`run directory: ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
   io.out(`run: ${runId}\n`);
   if (report.status !== 'ok') io.err(`aos run: the run ended ${report.status}${report.reason === undefined ? '' : `: ${JSON.stringify(report.reason).slice(0, 400)}`}\n`);
-  return report.status === 'ok' ? EXIT.completed : EXIT.notCompleted;
+  return report.status === 'ok' ? EXIT.ok : EXIT.problems;
 }
 
 interface ResumeFlags {
@@ -141,37 +138,34 @@ interface ResumeFlags {
 }
 
 async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promise<number> {
-  const runDir = findRun('aos resume', target, flags.runsDir);
-  const recorded = recordedBytecode('aos resume', runDir);
+  const runDir = findRun(target, flags.runsDir);
+  const recorded = recordedBytecode(runDir);
   // The workflow file gives the folder its mounts' `from` paths are relative to, and its default
   // script; the code that runs is the recorded bytecode.
   const file = flags.workflow ?? recorded.debug.file;
-  if (!existsSync(file)) throw new UsageError(`aos resume: the workflow ${file} is not here: name it with --workflow (its folder holds the run's inputs and default script)`);
+  if (!existsSync(file)) throw new UsageError(`the workflow ${file} is not here: name it with --workflow (its folder holds the run's inputs and default script)`);
   const choice = chooseBackend(file, flags, io.env);
   io.out(`aos resume: ${recorded.workflow.name} ${recorded.workflow.version} (code ${recorded.codeHash.slice(0, 12)}) in ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
   io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
-  try {
-    const report = await interruptible(io, (external) => resume(
-      { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
-      (notes) => {
-        if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
-        io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
-      },
-    ));
-    return printReport(report, runDir, basename(runDir), io);
-  } catch (error) {
-    if (error instanceof ResumeError || error instanceof ReplayDivergenceError || error instanceof ReplayRefusedError || error instanceof RunDirError || error instanceof RunLockError) {
-      io.err(`aos resume: ${error.message}\n`);
-      return EXIT.notCompleted;
-    }
-    throw error;
-  }
+  const report = await interruptible(io, (external) => resume(
+    { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
+    (notes) => {
+      if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
+      io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
+    },
+  ));
+  return printReport(report, runDir, basename(runDir), io);
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  let code: number = EXIT.completed;
+  let code: number = EXIT.ok;
+  // The command an error is reported under: `aos resume: …`.
+  let command = 'aos';
   const program = new Command('aos').description('AOS, the Agent Operating System: run workflows on the live host.').version('0.1.0').exitOverride();
   program.configureOutput({ writeErr: (t) => io.err(t), writeOut: (t) => io.out(t) });
+  program.hook('preAction', (_program, action) => {
+    command = `aos ${action.name()}`;
+  });
   program
     .command('run')
     .description('compile a workflow and run it, writing its run directory')
@@ -204,12 +198,6 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.completed : EXIT.usage;
-    if (error instanceof UsageError || error instanceof BackendConfigError) {
-      io.err(`${error.message}\n`);
-      return EXIT.usage;
-    }
-    io.err(`aos: internal failure: ${(error as Error).stack ?? String(error)}\n`);
-    return EXIT.internal;
+    return endOnError(command, error, io.err);
   }
 }

@@ -14,6 +14,7 @@ import { fileCursor, fileLines } from '../log/lines.js';
 import { EVENTS_FILE } from '../log/run-dir.js';
 import { ReplayDivergenceError, ReplayRefusedError, replayExact, type SourceLocation } from '../replay/replay.js';
 import { verifyLog, type LogVerdict } from '../log/verify-log.js';
+import { EXIT } from './failures.js';
 import { fileHost, readSource, UsageError } from './files.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode, runsIn } from './run-dirs.js';
 
@@ -21,8 +22,6 @@ interface Output {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
 }
-
-export const REPLAY_EXIT = { identical: 0, diverged: 1, usage: 2, refused: 4 } as const;
 
 /** One run's outcome, as printed and as --json gives it. */
 export type ReplayOutcome =
@@ -39,7 +38,7 @@ function damaged(run: string, verdict: LogVerdict): ReplayOutcome | undefined {
 
 /** Exact replay of one run directory: the kernel replays on this thread while the chain is verified on the other core. */
 export async function replayRun(dir: string): Promise<ReplayOutcome> {
-  const bytecode = recordedBytecode('aos replay', dir);
+  const bytecode = recordedBytecode(dir);
   // The chain is checked on the other core while this one replays: the replay waits only until
   // the verifying thread has its job (or the check is over, for a log it could not start on).
   let started: () => void = () => undefined;
@@ -128,8 +127,8 @@ function outcomeJson(outcome: ReplayOutcome): unknown {
 }
 
 function exitFor(outcomes: readonly ReplayOutcome[]): number {
-  if (outcomes.some((o) => o.result === 'refused')) return REPLAY_EXIT.refused;
-  return outcomes.every((o) => o.result === 'identical' || o.result === 'compatible') ? REPLAY_EXIT.identical : REPLAY_EXIT.diverged;
+  if (outcomes.some((o) => o.result === 'refused')) return EXIT.refused;
+  return outcomes.every((o) => o.result === 'identical' || o.result === 'compatible') ? EXIT.ok : EXIT.problems;
 }
 
 interface ReplayFlags {
@@ -142,14 +141,14 @@ function compileChanged(file: string, io: Output): Bytecode {
   const compiled = compileSource(readSource(file), file, fileHost(file));
   if (compiled.bytecode === undefined) {
     io.err(`${renderText(compiled.diagnostics, compiled.text)}\n${renderSummary(compiled.diagnostics)}\n`);
-    throw new UsageError(`aos replay: ${file} does not compile`);
+    throw new UsageError(`${file} does not compile`);
   }
   return compiled.bytecode;
 }
 
 async function replayCommand(target: string, flags: ReplayFlags, io: Output): Promise<number> {
   const batch = runsIn(target);
-  const dirs = batch.length > 0 ? batch : [findRun('aos replay', target, flags.runsDir)];
+  const dirs = batch.length > 0 ? batch : [findRun(target, flags.runsDir)];
   const changed = flags.workflow === undefined ? undefined : compileChanged(flags.workflow, io);
   const outcomes: ReplayOutcome[] = [];
   for (const dir of dirs) {

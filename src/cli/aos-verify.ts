@@ -2,16 +2,13 @@
 // first damaged. Reads only; takes no lock.
 import type { Command } from 'commander';
 import { verifyLog, type LogVerdict } from '../log/verify-log.js';
+import { EXIT } from './failures.js';
 import { DEFAULT_RUNS_DIR, findRun } from './run-dirs.js';
 
 /** What the command prints to: the part of aos-program.ts's Io it uses. */
 interface Output {
   readonly out: (text: string) => void;
 }
-
-/** aos-program.ts's EXIT codes: sound, damaged (an unknown run is a UsageError, which ends with 2). */
-const SOUND = 0;
-const DAMAGED = 1;
 
 function render(verdict: LogVerdict): string {
   if (!verdict.ok) {
@@ -28,9 +25,10 @@ interface VerifyFlags {
 }
 
 async function verifyRun(run: string, flags: VerifyFlags, io: Output): Promise<number> {
-  const verdict = await verifyLog(findRun('aos verify-log', run, flags.runsDir));
+  const verdict = await verifyLog(findRun(run, flags.runsDir));
   io.out(flags.json === true ? `${JSON.stringify(verdict, null, 2)}\n` : render(verdict));
-  return verdict.ok ? SOUND : DAMAGED;
+  // Damaged is problems found; an unknown run is a UsageError (2).
+  return verdict.ok ? EXIT.ok : EXIT.problems;
 }
 
 /** Adds `verify-log` to the aos program. */

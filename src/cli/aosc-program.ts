@@ -1,6 +1,7 @@
 // aosc: the workflow compiler's command line — check, compile, disasm.
-// Exit codes (as actionlint): 0 clean, 1 problems found, 2 bad usage, 3 internal failure.
-import { Command, CommanderError, Option } from 'commander';
+// Exit codes (as actionlint): 0 clean, 1 problems found, 2 bad usage, 3 internal failure; an error
+// ends the command as failures.ts says.
+import { Command, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { compileSource, checkSource, type CheckResult } from '../compiler/index.js';
@@ -10,9 +11,8 @@ import { summarize } from '../bytecode/summary.js';
 import { readBytecode } from '../bytecode/reader.js';
 import { canonicalJson } from '../bytecode/canonical.js';
 import type { Diagnostic } from '../compiler/diagnostics.js';
-import { collectWorkflowFiles, fileHost, readSource, UsageError } from './files.js';
-
-export const EXIT = { clean: 0, problems: 1, usage: 2, internal: 3 } as const;
+import { endOnError, EXIT } from './failures.js';
+import { collectWorkflowFiles, fileHost, readSource } from './files.js';
 
 type Format = 'text' | 'json';
 
@@ -49,7 +49,7 @@ function check(paths: string[], format: Format, io: Io): number {
   report(results, format, io);
   const problems = results.reduce((n, r) => n + r.diagnostics.length, 0);
   if (format === 'text' && problems === 0) io.out(`checked ${files.length} workflow${files.length === 1 ? '' : 's'}: clean\n`);
-  return problems === 0 ? EXIT.clean : EXIT.problems;
+  return problems === 0 ? EXIT.ok : EXIT.problems;
 }
 
 function defaultOutput(file: string): string {
@@ -63,7 +63,7 @@ function compile(file: string, output: string | undefined, format: Format, io: I
   const out = output ?? defaultOutput(file);
   writeFileSync(out, canonicalJson(result.bytecode) + '\n');
   if (format === 'text') io.out(`compiled ${file} -> ${out} (code ${result.bytecode.codeHash.slice(0, 16)})\n`);
-  return EXIT.clean;
+  return EXIT.ok;
 }
 
 function disasm(file: string, summary: boolean, format: Format, io: Io): number {
@@ -77,7 +77,7 @@ function disasm(file: string, summary: boolean, format: Format, io: Io): number 
     bytecode = result.bytecode;
   }
   io.out((summary ? summarize(bytecode, basename(file)) : disassemble(bytecode)) + '\n');
-  return EXIT.clean;
+  return EXIT.ok;
 }
 
 const formatOption = () => new Option('--format <format>', 'output format for diagnostics').choices(['text', 'json']).default('text');
@@ -116,7 +116,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
 }
 
 export function main(argv: string[], io: Io = stdio): number {
-  let code: number = EXIT.clean;
+  let code: number = EXIT.ok;
   const program = buildProgram(io, (c) => {
     code = c;
   });
@@ -124,14 +124,6 @@ export function main(argv: string[], io: Io = stdio): number {
     program.parse(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.clean : EXIT.usage;
-    }
-    if (e instanceof UsageError) {
-      io.err(`aosc: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    io.err(`aosc: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    return EXIT.internal;
+    return endOnError('aosc', e, io.err);
   }
 }

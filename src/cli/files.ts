@@ -1,11 +1,14 @@
 // Finding workflow files and reading them for the compiler: the only place aosc touches the disk.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { AosError } from '../bytecode/errors.js';
 import type { CompileHost } from '../compiler/index.js';
 
-/** A mistake in how the command was called (exit code 2), as opposed to a problem in a workflow. */
-export class UsageError extends Error {
-  override name = 'UsageError';
+/** A mistake in how the command was called (code `usage`, exit 2), as opposed to a problem in a workflow. */
+export class UsageError extends AosError {
+  constructor(message: string) {
+    super('usage', message);
+  }
 }
 
 export function readSource(file: string): Buffer {

@@ -23,14 +23,14 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The run directory `run` names for `command`: an id in runsDir first, else a path. */
-export function findRun(command: string, run: string, runsDir: string): string {
+/** The run directory `run` names: an id in runsDir first, else a path. */
+export function findRun(run: string, runsDir: string): string {
   const candidates = isAbsolute(run) ? [run] : [join(runsDir, run), run];
   const found = candidates.find(isRunDir);
   if (found !== undefined) return found;
   const folder = candidates.find(isDirectory);
-  if (folder !== undefined) throw new UsageError(`${command}: ${folder} is not a run directory: it has no ${MANIFEST_FILE} and no ${EVENTS_FILE}`);
-  throw new UsageError(`${command}: no run "${run}" in ${runsDir}, and no run directory ${run}`);
+  if (folder !== undefined) throw new UsageError(`${folder} is not a run directory: it has no ${MANIFEST_FILE} and no ${EVENTS_FILE}`);
+  throw new UsageError(`no run "${run}" in ${runsDir}, and no run directory ${run}`);
 }
 
 /** The run directories directly inside dir, by name; empty when dir is itself a run or holds none. */
@@ -43,16 +43,16 @@ export function runsIn(dir: string): string[] {
 }
 
 /** The bytecode a run ran, as recorded in its directory; a clear usage error when it cannot be read. */
-export function recordedBytecode(command: string, dir: string): Bytecode {
+export function recordedBytecode(dir: string): Bytecode {
   let text: string;
   try {
     text = readFileSync(join(dir, BYTECODE_FILE), 'utf8');
   } catch (error) {
-    throw new UsageError(`${command}: ${dir} has no readable ${BYTECODE_FILE}: ${(error as Error).message}`);
+    throw new UsageError(`${dir} has no readable ${BYTECODE_FILE}: ${(error as Error).message}`);
   }
   try {
     return readBytecode(text);
   } catch (error) {
-    throw new UsageError(`${command}: ${join(dir, BYTECODE_FILE)} is not bytecode this build reads: ${(error as Error).message}`);
+    throw new UsageError(`${join(dir, BYTECODE_FILE)} is not bytecode this build reads: ${(error as Error).message}`);
   }
 }

@@ -2,11 +2,14 @@
 // front end, used to show the JSON form as DSL and by the round-trip property tests. It mirrors
 // the grammar rule by rule, which is why it is one file somewhat over the usual size.
 import type { AgentDecl, ArtifactDecl, Expr, ModelDecl, NamedArg, RetryDecl, Statement, SupervisorDecl, TaskDecl, ToolDecl, ToolParam, Workflow } from '../generated/workflow.js';
+import { AosError } from '../bytecode/errors.js';
 import { K } from './dsl/tokens.js';
 
-/** An AST the DSL cannot express (for instance a statement with both `let` and `set`). */
-export class DslPrintError extends Error {
-  override name = 'DslPrintError';
+/** An AST the DSL cannot express (for instance a statement with both `let` and `set`); code `dsl-print.inexpressible`. */
+export class DslPrintError extends AosError {
+  constructor(message: string) {
+    super('dsl-print.inexpressible', message);
+  }
 }
 
 // Output is built from parts on an explicit stack rather than by recursion, so an AST of any

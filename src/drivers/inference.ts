@@ -1,5 +1,6 @@
 // The model-backend interface every driver implements (scripted, openai-compatible, ollama,
 // replay): one chat request in, one reply out, whole or streamed, in shapes no wire format owns.
+import { AosError } from '../bytecode/errors.js';
 
 /** A chat message. `content` is always text: a tool result is sent as its JSON or plain text. */
 export type ChatMessage =
@@ -108,16 +109,15 @@ export interface InferenceBackend {
  */
 export type BackendErrorKind = 'unavailable' | 'timeout' | 'refused' | 'bad-request' | 'bad-response' | 'cancelled' | 'no-script-match';
 
-export class BackendError extends Error {
-  override readonly name = 'BackendError';
-
+/** A failed model call; its code is `backend.<kind>`. */
+export class BackendError extends AosError {
   constructor(
     readonly backend: string,
     readonly kind: BackendErrorKind,
     readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${backend} backend: ${detail} [${kind}]`, options);
+    super(`backend.${kind}`, `${backend} backend: ${detail} [${kind}]`, options);
   }
 }
 

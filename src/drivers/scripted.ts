@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import scriptSchema from '../../schemas/script.schema.json' with { type: 'json' };
+import { AosError } from '../bytecode/errors.js';
 import type { Script, ScriptEntry, ScriptReply } from '../generated/script.js';
 import {
   BackendError,
@@ -29,15 +30,13 @@ export interface ScriptProblem {
   column?: number;
 }
 
-/** A script that cannot be used: its syntax, its shape or a regex in it is wrong. */
-export class ScriptError extends Error {
-  override readonly name = 'ScriptError';
-
+/** A script that cannot be used: it cannot be read, or its syntax, its shape or a regex in it is wrong. Code `script.invalid`. */
+export class ScriptError extends AosError {
   constructor(
     readonly source: string,
     readonly problems: ScriptProblem[],
   ) {
-    super(problems.map((p) => `${source}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`}: ${p.message}${p.pointer === '' ? '' : ` (at ${p.pointer})`}`).join('\n'));
+    super('script.invalid', problems.map((p) => `${source}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`}: ${p.message}${p.pointer === '' ? '' : ` (at ${p.pointer})`}`).join('\n'));
   }
 }
 

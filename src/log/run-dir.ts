@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import { canonicalJson } from '../bytecode/canonical.js';
+import { AosError } from '../bytecode/errors.js';
 import type { RunManifest } from '../generated/manifest.js';
 import type { DurableFs } from './durable-fs.js';
 
@@ -22,9 +23,8 @@ export const MANIFEST_FILE = 'manifest.json';
  */
 export type RunDirProblem = 'exists' | 'manifest' | 'log' | 'damaged' | 'truncated' | 'write' | 'host-path';
 
-export class RunDirError extends Error {
-  override readonly name = 'RunDirError';
-
+/** What is wrong with a run directory; its code is `run-dir.<problem>`. */
+export class RunDirError extends AosError {
   constructor(
     readonly problem: RunDirProblem,
     /** The run directory as the caller named it. */
@@ -32,7 +32,7 @@ export class RunDirError extends Error {
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(`run-dir.${problem}`, message, options);
   }
 
   /** The message without the run directory it opens with, for a caller that has named it already. */

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson } from '../bytecode/canonical.js';
+import { AosError } from '../bytecode/errors.js';
 import { nodeFs, type DurableFs } from './durable-fs.js';
 
 /** The lock file's name in the run directory; it exists only while a writer holds the run. */
@@ -25,9 +26,8 @@ export interface LockHolder {
  */
 export type RunLockProblem = 'held' | 'stale' | 'unreadable' | 'breaking' | 'lost';
 
-export class RunLockError extends Error {
-  override readonly name = 'RunLockError';
-
+/** The run's lock could not be taken or was lost; its code is `run-lock.<problem>`. */
+export class RunLockError extends AosError {
   constructor(
     readonly problem: RunLockProblem,
     /** The run directory as the caller named it. */
@@ -35,7 +35,7 @@ export class RunLockError extends Error {
     readonly holder: LockHolder | undefined,
     message: string,
   ) {
-    super(message);
+    super(`run-lock.${problem}`, message);
   }
 }
 

@@ -2,6 +2,7 @@
 // blobs, and makes both durable in group commits, each closed by a new manifest.json.
 import { hash as digest } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
+import { AosError } from '../bytecode/errors.js';
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
 import { textAfterHash, textBeforeHash } from './chain.js';
 import { makeDirDurable, nodeFs, replaceFile, type DurableFile, type DurableFs } from './durable-fs.js';
@@ -11,6 +12,29 @@ import { RunLock, type RunLockOptions } from './run-lock.js';
 import { LineSealer } from './sealer.js';
 
 const ignore = (): void => undefined;
+
+/**
+ * torn-tail: the log ends in a torn line that was not cut off. finished: the log already ends with
+ * run.finished. seq: the event's seq is not the next one. first-line: run.started is not line 0,
+ * or line 0 is not run.started. closed: the writer is closed. blob-hash: a blob's bytes do not
+ * hash to its name (the writer stops: a line may already refer to the blob).
+ */
+export type RunLogProblem = 'torn-tail' | 'finished' | 'seq' | 'first-line' | 'closed' | 'blob-hash';
+
+/**
+ * A call the writer refuses: how a host used it, not what is on the disk (that is a RunDirError),
+ * so these are kept apart from RunDirError's problems. Its code is `run-log.<problem>`.
+ */
+export class RunLogError extends AosError {
+  constructor(
+    readonly problem: RunLogProblem,
+    /** The run directory as the caller named it. */
+    readonly dir: string,
+    message: string,
+  ) {
+    super(`run-log.${problem}`, message);
+  }
+}
 
 export interface RunLogOptions extends RunLockOptions {
   /** open(): cut a torn tail off the log (the caller warns), so that the log can grow again. */
@@ -55,7 +79,7 @@ export class RunLog {
   #lastLines: Promise<void> | undefined;
   #lastCommit: Promise<void> | undefined;
   #queuedCommit: Promise<void> | undefined;
-  #failure: RunDirError | undefined;
+  #failure: RunDirError | RunLogError | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(
@@ -147,12 +171,12 @@ export class RunLog {
   /** Serialises the event and queues its line, which is chained by the next commit. */
   append(event: KernelEvent): void {
     this.#checkWritable();
-    if (this.tail !== undefined) throw new Error(`RunLog: ${this.dir} ends in a torn tail at byte ${this.tail.offset}, which must be cut off before the log grows`);
-    if (this.#finished) throw new Error(`RunLog: ${this.dir} already ends with run.finished; nothing may follow it`);
+    if (this.tail !== undefined) throw new RunLogError('torn-tail', this.dir, `RunLog: ${this.dir} ends in a torn tail at byte ${this.tail.offset}, which must be cut off before the log grows`);
+    if (this.#finished) throw new RunLogError('finished', this.dir, `RunLog: ${this.dir} already ends with run.finished; nothing may follow it`);
     const count = this.#sealer.pushed;
-    if (event.seq !== count) throw new Error(`RunLog: event seq ${event.seq} is not the next seq ${count}`);
+    if (event.seq !== count) throw new RunLogError('seq', this.dir, `RunLog: event seq ${event.seq} is not the next seq ${count}`);
     if ((event.kind === 'run.started') !== (count === 0)) {
-      throw new Error(`RunLog: run.started must be line 0 and only line 0, got ${event.kind} at seq ${count}`);
+      throw new RunLogError('first-line', this.dir, `RunLog: run.started must be line 0 and only line 0, got ${event.kind} at seq ${count}`);
     }
     const before = textBeforeHash(event);
     const after = textAfterHash(event);
@@ -179,7 +203,7 @@ export class RunLog {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     const actual = digest('sha256', bytes, 'hex');
     // A line may already refer to the hash: with the blob missing, nothing more may be committed.
-    if (actual !== hash) throw this.#fail(new Error(`the bytes given for blob ${hash} hash to ${actual}`));
+    if (actual !== hash) throw this.#fail(new RunLogError('blob-hash', this.dir, `RunLog: ${this.dir} was given bytes for blob ${hash} that hash to ${actual}, so the writer stopped`));
     const stored = this.#storeBlob(hash, bytes).then(
       () => {
         this.#blobsSynced.add(hash);
@@ -330,13 +354,14 @@ export class RunLog {
   }
 
   /** After a failed write or sync nothing more may be written: what reached the disk is unknown. */
-  #fail(error: unknown): RunDirError {
-    this.#failure ??= error instanceof RunDirError ? error : new RunDirError('write', this.dir, `run directory ${this.dir}: writing the run failed, so the writer stopped: ${(error as Error).message}`, { cause: error });
+  #fail(error: unknown): RunDirError | RunLogError {
+    const named = error instanceof RunDirError || error instanceof RunLogError;
+    this.#failure ??= named ? error : new RunDirError('write', this.dir, `run directory ${this.dir}: writing the run failed, so the writer stopped: ${(error as Error).message}`, { cause: error });
     return this.#failure;
   }
 
   #checkOpen(): void {
-    if (this.#closing !== undefined) throw new Error(`RunLog: ${this.dir} is closed`);
+    if (this.#closing !== undefined) throw new RunLogError('closed', this.dir, `RunLog: ${this.dir} is closed`);
   }
 
   #checkWritable(): void {

@@ -11,6 +11,7 @@
 // Lines are compared as text, without parsing (only input lines are parsed, to be admitted): the
 // produced event's canonical parts must surround the recorded h. The h values themselves are the
 // chain's business (verify-log), which a caller runs beside the replay.
+import { AosError } from '../bytecode/errors.js';
 import { EVENT_FORMAT_VERSION, EVENT_KINDS, type EventKind, type KernelEvent } from '../bytecode/events.js';
 import type { Bytecode } from '../bytecode/format.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
@@ -23,17 +24,15 @@ import type { LineCursor } from '../log/lines.js';
 /** Why a run cannot be replayed by this build at all: not a divergence, a refusal. */
 export type RefusalReason = 'not-a-run' | 'kernel-version' | 'format-version' | 'code-hash';
 
-/** The run was recorded by another kernel or event format, or its recorded code is not the code it ran. */
-export class ReplayRefusedError extends Error {
-  override readonly name = 'ReplayRefusedError';
-
+/** The run was recorded by another kernel or event format, or its recorded code is not the code it ran. Code `replay.<reason>`. */
+export class ReplayRefusedError extends AosError {
   constructor(
     readonly reason: RefusalReason,
     readonly recorded: JsonValue,
     readonly current: JsonValue,
     message: string,
   ) {
-    super(message);
+    super(`replay.${reason}`, message);
   }
 }
 
@@ -69,12 +68,10 @@ export interface DivergenceDetails {
   readonly summary: string;
 }
 
-/** The replay produced something other than the log: carries the whole report. */
-export class ReplayDivergenceError extends Error {
-  override readonly name = 'ReplayDivergenceError';
-
+/** The replay produced something other than the log: carries the whole report. Code `replay.diverged`. */
+export class ReplayDivergenceError extends AosError {
   constructor(readonly details: DivergenceDetails) {
-    super(divergenceMessage(details));
+    super('replay.diverged', divergenceMessage(details));
   }
 
   get seq(): number {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { AosError } from '../bytecode/errors.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import { loadScript, ScriptedBackend } from '../drivers/scripted.js';
 
@@ -17,8 +18,17 @@ const environment = z.object({
   AOS_LLM_API_KEY: z.string().min(1).optional(),
 });
 
-export class BackendConfigError extends Error {
-  override readonly name = 'BackendConfigError';
+/**
+ * environment: an AOS_LLM_* value is invalid. unknown-backend: no backend has that name.
+ * unavailable: the backend is not in this version. no-script: the scripted backend's script is missing.
+ */
+export type BackendConfigProblem = 'environment' | 'unknown-backend' | 'unavailable' | 'no-script';
+
+/** The backend settings name no backend this run can use; its code is `backend-config.<problem>`. */
+export class BackendConfigError extends AosError {
+  constructor(problem: BackendConfigProblem, message: string) {
+    super(`backend-config.${problem}`, message);
+  }
 }
 
 export interface BackendChoice {
@@ -44,16 +54,16 @@ export function chooseBackend(workflowFile: string, flags: BackendFlags, env: Re
   const parsed = environment.safeParse(Object.fromEntries(Object.keys(environment.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new BackendConfigError(`${String(issue?.path[0] ?? 'AOS_LLM_*')}: ${issue?.message ?? 'invalid'}`);
+    throw new BackendConfigError('environment', `${String(issue?.path[0] ?? 'AOS_LLM_*')}: ${issue?.message ?? 'invalid'}`);
   }
   const settings = parsed.data;
   const name = flags.backend ?? (flags.script !== undefined ? 'scripted' : settings.AOS_LLM_BACKEND) ?? 'scripted';
-  if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new BackendConfigError(`unknown backend ${JSON.stringify(name)}: expected one of ${BACKEND_NAMES.join(', ')}`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new BackendConfigError('unknown-backend', `unknown backend ${JSON.stringify(name)}: expected one of ${BACKEND_NAMES.join(', ')}`);
   const secrets = settings.AOS_LLM_API_KEY === undefined ? [] : [settings.AOS_LLM_API_KEY];
-  if (name !== 'scripted') throw new BackendConfigError(`the ${name} backend is not available in this version; use --backend scripted --script FILE`);
+  if (name !== 'scripted') throw new BackendConfigError('unavailable', `the ${name} backend is not available in this version; use --backend scripted --script FILE`);
   const explicit = flags.script !== undefined || flags.backend !== undefined || settings.AOS_LLM_BACKEND !== undefined;
   const script = flags.script ?? defaultScript(workflowFile);
-  if (!existsSync(script)) throw new BackendConfigError(`no script ${JSON.stringify(script)}: give one with --script FILE`);
+  if (!existsSync(script)) throw new BackendConfigError('no-script', `no script ${JSON.stringify(script)}: give one with --script FILE`);
   const description = explicit ? `scripted, from ${script}` : `scripted, offline: no AOS_LLM_* settings and no --backend, so the workflow's scripted default ${script}`;
   return { backend: new ScriptedBackend(loadScript(script)), description, scripted: true, secrets };
 }

@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import type { KernelEvent } from '../bytecode/events.js';
 import { canonicalJson } from '../bytecode/canonical.js';
+import { AosError } from '../bytecode/errors.js';
 import type { Bytecode } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { readBytecode } from '../bytecode/reader.js';
@@ -65,9 +66,14 @@ export async function run(request: RunRequest): Promise<CompletionReport> {
   }
 }
 
-/** A run that cannot be resumed: it finished, or it is not a run. */
-export class ResumeError extends Error {
-  override readonly name = 'ResumeError';
+/** no-run: there is no run directory. finished: the run finished and has its report. not-started: it stopped before its first line. */
+export type ResumeProblem = 'no-run' | 'finished' | 'not-started';
+
+/** A run that cannot be resumed; its code is `resume.<problem>`. */
+export class ResumeError extends AosError {
+  constructor(problem: ResumeProblem, message: string) {
+    super(`resume.${problem}`, message);
+  }
 }
 
 export interface ResumeNotes {
@@ -89,14 +95,16 @@ export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) 
   // writer still running, or one of another machine, keeps it.
   const fs = request.runLog?.fs ?? nodeFs;
   // A crash before the directory's own creation was synced leaves no directory at all.
-  if ((await fs.stat(request.runDir)) === undefined) throw new ResumeError(`there is no run directory ${request.runDir}: the run never began, or it is elsewhere`);
+  if ((await fs.stat(request.runDir)) === undefined) throw new ResumeError('no-run', `there is no run directory ${request.runDir}: the run never began, or it is elsewhere`);
   const { log, contents } = await RunLog.open(request.runDir, { breakStale: true, ...request.runLog, cutTail: true });
   try {
     // A run that stopped after its log ended, before its completion report was written, is
     // finished by writing the report from the replay; one that has its report is done.
-    if (contents.finished && (await hasReport(fs, request.runDir))) throw new ResumeError(`the run in ${request.runDir} has finished: there is nothing to resume`);
+    if (contents.finished && (await hasReport(fs, request.runDir))) throw new ResumeError('finished', `the run in ${request.runDir} has finished: there is nothing to resume`);
     const stored = await fs.readFile(join(request.runDir, BYTECODE_FILE));
-    if (stored === undefined) throw new ResumeError(`the run in ${request.runDir} has no ${BYTECODE_FILE}: it stopped before it began`);
+    if (stored === undefined) throw new ResumeError('not-started', `the run in ${request.runDir} has no ${BYTECODE_FILE}: it stopped before it began`);
+    // Its seed and input are in line 0: without it there is nothing to resume with.
+    if (contents.count === 0) throw new ResumeError('not-started', `the run in ${request.runDir} has no events: it stopped before it began`);
     const bytecode = readBytecode(Buffer.from(stored).toString('utf8'));
     const replay = replayExact(bytecode, () => arrayCursor(contents.lines));
     const state = resumeState(contents, replay);

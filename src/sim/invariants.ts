@@ -2,20 +2,21 @@
 // (test/vm/seed-sweep.test.ts, scripts/sweep.mjs) and by tests. The checker reads a step's output
 // and read-only views of the kernel, and throws an InvariantViolation naming the broken invariant
 // and the seq it broke at.
+import { AosError } from '../bytecode/errors.js';
 import type { VerifyEntry } from '../bytecode/format.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import type { EffectRequest } from '../vm/effects.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { LeaseGrant } from '../vm/leases.js';
 
-export class InvariantViolation extends Error {
+/** A run broke one of the invariants below: a bug in the kernel. Code `sim.invariant`. */
+export class InvariantViolation extends AosError {
   constructor(
     readonly invariant: string,
     readonly seq: number | null,
     detail: string,
   ) {
-    super(`${invariant}${seq === null ? '' : ` at seq ${seq}`}: ${detail}`);
-    this.name = 'InvariantViolation';
+    super('sim.invariant', `${invariant}${seq === null ? '' : ` at seq ${seq}`}: ${detail}`);
   }
 }
 

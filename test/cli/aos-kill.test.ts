@@ -49,11 +49,14 @@ interface Exit {
   readonly hung: boolean;
 }
 
+/** Whether a child has printed what it prints last. */
+type PrintedLast = (stdout: string, stderr: string) => boolean;
+
 /**
- * Runs the CLI. With outcome, a child whose output matches it (its last line, for a resume) and
- * that is still running EXIT_AFTER_OUTCOME_MS later is killed and reported as hung.
+ * Runs the CLI. With outcome, a child that has printed it and that is still running
+ * EXIT_AFTER_OUTCOME_MS later is killed and reported as hung.
  */
-function aos(args: readonly string[], outcome?: RegExp): { child: ChildProcess; exit: Promise<Exit> } {
+function aos(args: readonly string[], outcome?: PrintedLast): { child: ChildProcess; exit: Promise<Exit> } {
   const child = spawn(process.execPath, [AOS, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
@@ -61,7 +64,7 @@ function aos(args: readonly string[], outcome?: RegExp): { child: ChildProcess; 
   let hung = false;
   let hang: ReturnType<typeof setTimeout> | undefined;
   const watch = (): void => {
-    if (outcome === undefined || hang !== undefined || !outcome.test(stdout + stderr)) return;
+    if (outcome === undefined || hang !== undefined || !outcome(stdout, stderr)) return;
     hang = setTimeout(() => {
       hung = true;
       child.kill('SIGKILL');
@@ -91,8 +94,11 @@ function aos(args: readonly string[], outcome?: RegExp): { child: ChildProcess; 
   return { child, exit };
 }
 
-/** What a resume prints last: its run id, or why it refused. */
-const RESUME_OUTCOME = /(^|\n)(run: \S+|aos resume: .+)\n/;
+/**
+ * What a resume prints last: its run id on stdout, or why it refused on stderr — not its first
+ * line (`aos resume: <workflow> … in <dir>`, on stdout) nor a warning.
+ */
+const RESUME_OUTCOME: PrintedLast = (stdout, stderr) => /(^|\n)run: \S+\n/.test(stdout) || /(^|\n)aos resume: (?!warning: ).+\n/.test(stderr);
 
 function newRunsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aos-kill-'));
@@ -250,8 +256,8 @@ async function killAndResume(kill: Kill): Promise<Outcome> {
   const code = resumed.code;
   if (atKill.length === 0) {
     expect(code === 1 || code === 2, `${kill.name}: resume refuses a run with no line (exit ${code}: ${resumed.stderr})`).toBe(true);
-    // Named: no manifest or log yet, no bytecode yet, or a log without run.started.
-    expect(resumed.stderr, kill.name).toMatch(/^aos resume: .*(is not a run directory|workflow\.aosb\.json|not the log of a run)/m);
+    // Named: no manifest or log yet, no bytecode yet, or no line yet.
+    expect(resumed.stderr, kill.name).toMatch(/^aos resume: .*(is not a run directory|workflow\.aosb\.json|has no events: it stopped before it began)/m);
     // Nothing of the run is on disk that a new `aos run` would not make again, as the
     // uninterrupted run did (test/runtime/crash-safety.test.ts starts such runs again).
     expect(existsSync(join(dir, 'completion.json')), kill.name).toBe(false);

@@ -1,6 +1,6 @@
 // `aos replay` and `aos resume` on real runs of docs-merge: an identical replay prints the log's count
 // and head; a changed event is a divergence with its field diff and DSL position (exit 1); a broken
-// chain is damage (exit 1); another kernel version is refused (exit 4); a folder of runs replays
+// chain is damage (exit 1); another kernel version is refused (exit 4, by resume too); a folder of runs replays
 // each; --workflow tells a compatible change from an incompatible one; a run cut short resumes to
 // the same log as the run that was not.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,6 +79,15 @@ describe('aos replay', () => {
     const result = await aos(['replay', dir]);
     expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/^replay: refused \(kernel-version\): the run was recorded by kernel "0"; this build runs kernel "\d+"/);
+  });
+
+  it('refuses to resume a run recorded by another kernel, with the same exit 4', async () => {
+    const dir = forged('old-kernel-unreported', (events) => events.map((e) => (e.seq === 0 ? { ...e, data: { ...e.data, kernel: '0' } } : e)));
+    rmSync(join(dir, 'completion.json'));
+    rmSync(join(dir, 'completion.md'));
+    const result = await aos(['resume', dir]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^aos resume: the run was recorded by kernel "0"; this build runs kernel "\d+"/);
   });
 
   it('replays every run of a folder in one process, one line each', async () => {

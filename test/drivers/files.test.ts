@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvariantError } from '../../src/bytecode/errors.js';
 import { Workspace, WorkspaceError, type FileResult } from '../../src/drivers/files.js';
 
 let base: string;
@@ -161,12 +162,23 @@ describe('refusals and failures', () => {
   it('setting up a mount wrongly is an error naming the mount', async () => {
     const ws = await Workspace.create(join(base, 'ws'));
     await expect(ws.mount('p', { kind: 'reference', path: '/docs' })).rejects.toThrow(WorkspaceError);
+    await expect(ws.mount('p', { kind: 'reference', path: '/docs' })).rejects.toMatchObject({ code: 'workspace.mount' });
     await expect(ws.mount('p', { kind: 'reference', path: '/docs' }, join(base, 'absent'))).rejects.toThrow(/source folder of reference mount "\/docs"/);
     await expect(ws.mount('p', { kind: 'overlay', path: '/draft', over: '/docs' })).rejects.toThrow(/mount the base first/);
     await expect(ws.mount('p', { kind: 'scratch', path: '/a/../b' })).rejects.toThrow(/".." segment/);
     await ws.mount('p', { kind: 'scratch', path: '/out' });
     await ws.mount('p', { kind: 'scratch', path: '/out' });
     await expect(ws.mount('p', { kind: 'shared', path: '/out' })).rejects.toThrow(/already has a mount/);
+  });
+
+  it('an invalid option is a WorkspaceError, a base version that is not a count a broken invariant', async () => {
+    await expect(Workspace.create(join(base, 'ws'), { maxFileBytes: -1 })).rejects.toMatchObject({ code: 'workspace.options', message: 'maxFileBytes must be a non-negative integer, not -1' });
+    const ws = await Workspace.create(join(base, 'ws'));
+    await ws.mount('editor#1', { kind: 'shared', path: '/out' });
+    await ws.mount('editor#1', { kind: 'overlay', path: '/draft', over: '/out' });
+    const broken = ws.commitOverlay('editor#1', '/draft', -1);
+    await expect(broken).rejects.toThrow(InvariantError);
+    await expect(broken).rejects.toThrow('invariant broken: file driver: a base version is a non-negative integer, got -1');
   });
 });
 

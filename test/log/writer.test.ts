@@ -1,6 +1,7 @@
 // The run directory's writer: committed lines form a sound chain pinned by the manifest; blobs are
 // durable before a line names them and the log before the manifest moves; one writer per run; and
-// the reader tells a torn tail, a damaged line and a cut log apart.
+// the reader tells a torn tail, a damaged line and a cut log apart; a call out of order is a named
+// RunLogError.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ import { GENESIS_HASH, type KernelEvent } from '../../src/bytecode/events.js';
 import { verifyLines } from '../../src/log/chain.js';
 import { nodeFs, type DurableFs } from '../../src/log/durable-fs.js';
 import { RunDirError, type RunManifest } from '../../src/log/run-dir.js';
-import { RunLog } from '../../src/log/writer.js';
+import { RunLog, RunLogError } from '../../src/log/writer.js';
 import { readRunLog } from '../../src/log/reader.js';
 import { RunLockError } from '../../src/log/run-lock.js';
 
@@ -97,6 +98,18 @@ function indexOf(ops: readonly string[], test: (op: string) => boolean): number 
   const at = ops.findIndex(test);
   expect(at, 'operation not found').toBeGreaterThanOrEqual(0);
   return at;
+}
+
+/** The RunLogError a call throws at once. */
+function refusal(call: () => unknown): RunLogError {
+  let thrown: unknown;
+  try {
+    call();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(RunLogError);
+  return thrown as RunLogError;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -234,6 +247,8 @@ describe('RunLog', () => {
     const log = await RunLog.create(dir);
     log.append(started);
     const error = await rejection(log.putBlob('0'.repeat(64), 'not zeros'));
+    expect(error).toBeInstanceOf(RunLogError);
+    expect(error).toMatchObject({ code: 'run-log.blob-hash', problem: 'blob-hash', dir });
     expect(error.message).toContain(`hash to ${sha256('not zeros')}`);
     expect(await rejection(log.commit())).toBe(error);
     expect(() => log.append(message(1))).toThrow(error.message);
@@ -260,6 +275,7 @@ describe('RunLog', () => {
     log.append(started);
     const error = await rejection(log.commit());
     expect(error).toBeInstanceOf(RunDirError);
+    expect(error).toMatchObject({ code: 'run-dir.write', problem: 'write' });
     expect(error.message).toBe(`run directory ${dir}: writing the run failed, so the writer stopped: EIO: i/o error, fdatasync`);
     failing = false;
     expect(await rejection(log.commit())).toBe(error);
@@ -291,15 +307,40 @@ describe('RunLog', () => {
     await log.close();
   });
 
+  it('refuses each call out of order with a RunLogError and its code, and takes the right call after it', async () => {
+    const log = await RunLog.create(dir);
+    expect(refusal(() => log.append(message(0)))).toMatchObject({ code: 'run-log.first-line', problem: 'first-line', dir });
+    log.append(started);
+    expect(refusal(() => log.append(message(2)))).toMatchObject({ code: 'run-log.seq', message: 'RunLog: event seq 2 is not the next seq 1' });
+    expect(refusal(() => log.append({ ...started, seq: 1 }))).toMatchObject({ code: 'run-log.first-line' });
+    log.append(message(1));
+    await log.close();
+    expect(refusal(() => log.append(message(2)))).toMatchObject({ code: 'run-log.closed', message: `RunLog: ${dir} is closed` });
+    expect(refusal(() => log.commit())).toMatchObject({ code: 'run-log.closed' });
+    expect(verifyLines(fileLines())).toMatchObject({ ok: true, count: 2 });
+
+    appendFileSync(join(dir, 'events.jsonl'), '{"data":');
+    const { log: torn } = await RunLog.open(dir);
+    expect(refusal(() => torn.append(message(2)))).toMatchObject({ code: 'run-log.torn-tail', problem: 'torn-tail' });
+    await torn.close();
+
+    const { log: cut } = await RunLog.open(dir, { cutTail: true });
+    cut.append(finished(2));
+    expect(refusal(() => cut.append(message(3)))).toMatchObject({ code: 'run-log.finished', problem: 'finished' });
+    await cut.close();
+    expect(verifyLines(fileLines())).toMatchObject({ ok: true, count: 3 });
+  });
+
   it('lets one writer hold a run: a second RunLog on the same directory is refused', async () => {
     const log = await RunLog.create(dir);
     const error = await rejection(RunLog.open(dir));
     expect(error).toBeInstanceOf(RunLockError);
+    expect(error).toMatchObject({ code: 'run-lock.held' });
     expect(error.message).toBe(`run directory ${dir} is locked by process ${process.pid}, which is still running: only one writer may append to a run`);
     expect((await rejection(RunLog.create(dir))).message).toContain('is locked by process');
     await log.close();
     const exists = await rejection(RunLog.create(dir));
-    expect(exists).toMatchObject({ problem: 'exists' });
+    expect(exists).toMatchObject({ code: 'run-dir.exists', problem: 'exists' });
     expect(readdirSync(dir)).not.toContain('writer.lock');
   });
 });

@@ -4,19 +4,22 @@
 // while they stay inside the tree, and every descriptor handed out has its real path checked.
 import { constants, promises as fs, type Dirent, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { AosError, assert } from '../../bytecode/errors.js';
 import { below, quote } from './virtual-paths.js';
 
 export type FileErrorKind = 'not-found' | 'escape' | 'read-only' | 'not-a-file' | 'not-a-directory' | 'invalid-path' | 'too-large' | 'conflict' | 'io';
 
-/** A refusal or failure; `problem` names virtual paths only, `detail` may name host paths and is never recorded. */
-export class FileProblem extends Error {
+/**
+ * A refusal or failure; `problem` names virtual paths only, `detail` may name host paths and is
+ * never recorded. Its code is `file.<kind>`.
+ */
+export class FileProblem extends AosError {
   constructor(
     readonly kind: FileErrorKind,
     readonly problem: string,
     readonly detail?: string,
   ) {
-    super(problem);
-    this.name = 'FileProblem';
+    super(`file.${kind}`, problem);
   }
 }
 
@@ -129,7 +132,7 @@ export class Walk {
 
   get current(): FileHandle {
     const top = this.dirs[this.dirs.length - 1];
-    if (top === undefined) throw new Error('file driver invariant: a walk always holds its root');
+    assert(top !== undefined, 'file driver: a walk always holds its root');
     return top;
   }
 

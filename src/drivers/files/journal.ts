@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { AosError } from '../../bytecode/errors.js';
 import { FileProblem, type Tree } from './confined.js';
 import { dropStaged, entriesBelow, placeStaged, stageFile, temporaryName } from './tree-io.js';
 import { RESERVED_PREFIX, encodeName, quote } from './virtual-paths.js';
@@ -50,9 +51,18 @@ export interface JournalHooks {
   readonly afterCommitStep?: (phase: 'staged' | 'placed', file: string) => void | Promise<void>;
 }
 
-/** A workspace that cannot be set up or opened: a bad mount, a missing source folder, a damaged journal. */
-export class WorkspaceError extends Error {
-  override name = 'WorkspaceError';
+/**
+ * platform: the host lacks what the file driver needs (Linux, /proc). options: an invalid option.
+ * mount: a mount that cannot be made (a bad path, a missing source folder or base, a clash).
+ * journal: an interrupted overlay commit that cannot be finished or undone.
+ */
+export type WorkspaceProblem = 'platform' | 'options' | 'mount' | 'journal';
+
+/** A workspace that cannot be set up or opened; its code is `workspace.<problem>`. */
+export class WorkspaceError extends AosError {
+  constructor(problem: WorkspaceProblem, message: string) {
+    super(`workspace.${problem}`, message);
+  }
 }
 
 export const WORKSPACE_DIRS = ['scratch', 'shared', 'overlays', 'versions', 'journal', 'overlay-state'] as const;
@@ -151,7 +161,7 @@ export class WorkspaceJournal {
         await this.recover(plan, name);
       } catch (error) {
         const reason = error instanceof FileProblem ? error.problem : String(error);
-        throw new WorkspaceError(`the interrupted commit of overlay ${quote(plan.overlay)} (journal ${name}) cannot be recovered: ${reason}`);
+        throw new WorkspaceError('journal', `the interrupted commit of overlay ${quote(plan.overlay)} (journal ${name}) cannot be recovered: ${reason}`);
       }
     }
   }
@@ -241,6 +251,6 @@ function checkedPlan(value: unknown, name: string): CommitPlan {
     relativeOk(plan.baseDir) &&
     Array.isArray(files) &&
     files.every((f: Partial<StagedFile>) => segmentsOk(f.path) && typeof f.staged === 'string' && f.staged.startsWith(`${RESERVED_PREFIX}tmp-`) && !f.staged.includes('/'));
-  if (!valid) throw new WorkspaceError(`workspace journal ${name} is damaged; move it aside to open the workspace`);
+  if (!valid) throw new WorkspaceError('journal', `workspace journal ${name} is damaged; move it aside to open the workspace`);
   return plan as CommitPlan;
 }

@@ -5,6 +5,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { assert } from '../../bytecode/errors.js';
 import type { MountEntry } from '../../bytecode/format.js';
 import { FileProblem, ioProblem, withWalk, type EntryKind, type FileErrorKind, type Tree, type WalkHooks } from './confined.js';
 import { copyFile, copySymlink, entriesBelow, entriesHere, makeDirectories, readFile, realPath, writeFile } from './tree-io.js';
@@ -80,10 +81,10 @@ export class Workspace {
   /** Opens (or makes) a workspace directory and finishes any overlay commit a crash interrupted. */
   static async create(root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
     if (process.platform !== 'linux' || !existsSync('/proc/self/fd')) {
-      throw new WorkspaceError('the file driver needs Linux with /proc mounted: it opens files relative to open directories through /proc/self/fd');
+      throw new WorkspaceError('platform', 'the file driver needs Linux with /proc mounted: it opens files relative to open directories through /proc/self/fd');
     }
     const max = options.maxFileBytes;
-    if (max !== undefined && (!Number.isSafeInteger(max) || max < 0)) throw new WorkspaceError(`maxFileBytes must be a non-negative integer, not ${max}`);
+    if (max !== undefined && (!Number.isSafeInteger(max) || max < 0)) throw new WorkspaceError('options', `maxFileBytes must be a non-negative integer, not ${max}`);
     for (const dir of WORKSPACE_DIRS) await fs.mkdir(join(root, dir), { recursive: true });
     const workspace = new Workspace(await fs.realpath(root), options);
     await workspace.journal.replay();
@@ -99,15 +100,15 @@ export class Workspace {
    */
   async mount(processName: string, entry: MountEntry, sourceDir?: string): Promise<void> {
     if (typeof processName !== 'string' || processName === '' || processName.includes('\0')) {
-      throw new WorkspaceError(`process name ${JSON.stringify(processName)} must be a non-empty string without NUL`);
+      throw new WorkspaceError('mount', `process name ${JSON.stringify(processName)} must be a non-empty string without NUL`);
     }
     const problem = pathProblem(entry.path);
-    if (problem !== undefined) throw new WorkspaceError(`mount path ${quote(String(entry.path))} ${problem}`);
+    if (problem !== undefined) throw new WorkspaceError('mount', `mount path ${quote(String(entry.path))} ${problem}`);
     const mounts = this.mounts.get(processName) ?? [];
     if (mounts.some((m) => m.entry.path === entry.path && m.entry.kind === entry.kind && m.entry.over === entry.over)) return;
     const pairsWithOverlay = (a: MountEntry, b: MountEntry) => a.kind === 'overlay' && a.over === b.path;
     if (mounts.some((m) => m.entry.path === entry.path && !pairsWithOverlay(entry, m.entry) && !pairsWithOverlay(m.entry, entry))) {
-      throw new WorkspaceError(`process ${quote(processName)} already has a mount at ${quote(entry.path)}`);
+      throw new WorkspaceError('mount', `process ${quote(processName)} already has a mount at ${quote(entry.path)}`);
     }
     const mounted = await this.prepare(processName, entry, sourceDir, mounts);
     this.mounts.set(processName, [...(this.mounts.get(processName) ?? []), mounted]);
@@ -204,9 +205,7 @@ export class Workspace {
    * (a completion lost in a crash) succeeds again with no files.
    */
   async commitOverlay(processName: string, overlayPath: string, expectedBaseVersion: number): Promise<FileResult<{ version: number; files: string[] }>> {
-    if (!Number.isSafeInteger(expectedBaseVersion) || expectedBaseVersion < 0) {
-      throw new Error(`file driver invariant: a base version is a non-negative integer, got ${expectedBaseVersion}`);
-    }
+    assert(Number.isSafeInteger(expectedBaseVersion) && expectedBaseVersion >= 0, () => `file driver: a base version is a non-negative integer, got ${expectedBaseVersion}`);
     return this.attempt('commit', overlayPath, async () => {
       const overlay = this.overlay(processName, overlayPath);
       const base = overlay.base as Mounted;
@@ -273,14 +272,14 @@ export class Workspace {
         return { entry, storage, versionKey, writable: true, tree: await this.tree(join(this.root, storage), entry.path, true) };
       }
       case 'reference': {
-        if (sourceDir === undefined) throw new WorkspaceError(`reference mount ${quote(entry.path)} needs a source folder`);
+        if (sourceDir === undefined) throw new WorkspaceError('mount', `reference mount ${quote(entry.path)} needs a source folder`);
         await directoryOrError(sourceDir, `the source folder of reference mount ${quote(entry.path)}`);
         return { entry, writable: false, tree: await this.tree(resolve(sourceDir), entry.path, false) };
       }
       case 'overlay': {
         const base = mounts.find((m) => m.entry.path === entry.over && m.entry.kind !== 'overlay');
-        if (base === undefined) throw new WorkspaceError(`overlay ${quote(entry.path)} is over ${quote(String(entry.over))}, which process ${quote(processName)} has not mounted (mount the base first)`);
-        if (sourceDir !== undefined) throw new WorkspaceError(`overlay ${quote(entry.path)} takes no source folder: it starts as its base`);
+        if (base === undefined) throw new WorkspaceError('mount', `overlay ${quote(entry.path)} is over ${quote(String(entry.over))}, which process ${quote(processName)} has not mounted (mount the base first)`);
+        if (sourceDir !== undefined) throw new WorkspaceError('mount', `overlay ${quote(entry.path)} takes no source folder: it starts as its base`);
         const storage = ['overlays', encodeName(processName), ...segments].join('/');
         await fs.mkdir(join(this.root, storage), { recursive: true });
         return { entry, storage, base, writable: true, tree: await this.tree(join(this.root, storage), entry.path, true) };
@@ -401,7 +400,7 @@ async function unlessNotFound<T>(attempt: Promise<T>): Promise<T | undefined> {
 
 async function directoryOrError(dir: string, what: string): Promise<void> {
   const stats = await fs.stat(dir).catch(() => undefined);
-  if (stats?.isDirectory() !== true) throw new WorkspaceError(`${what} is not a directory`);
+  if (stats?.isDirectory() !== true) throw new WorkspaceError('mount', `${what} is not a directory`);
 }
 
 /** Copies a trusted source folder: directories, regular files, and symlinks verbatim (reads through them stay confined). */
