@@ -20,10 +20,11 @@ import { verifyLog } from '../../src/log/verify-log.js';
 const AOS = 'dist/cli/aos.js';
 const WORKFLOW = 'test/runtime/fixtures/crash/slow.aos';
 const RUN_ARGS = ['--ordered-completions', '--seed', '7'];
-/** No child may take longer than this. */
-const CHILD_TIMEOUT_MS = 30_000;
-/** How long a resume that has printed its outcome may take to exit. */
-const EXIT_AFTER_OUTCOME_MS = 3_000;
+/**
+ * No child may take longer than this: generous, for a loaded machine. A child that never exits (a
+ * thread holding the process open after its outcome) fails here.
+ */
+const CHILD_TIMEOUT_MS = 120_000;
 const POLL_MS = 2;
 const PARALLEL = 2;
 
@@ -45,39 +46,16 @@ interface Exit {
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** The child printed its outcome and did not exit: it was killed EXIT_AFTER_OUTCOME_MS later. */
-  readonly hung: boolean;
 }
 
-/** Whether a child has printed what it prints last. */
-type PrintedLast = (stdout: string, stderr: string) => boolean;
-
-/**
- * Runs the CLI. With outcome, a child that has printed it and that is still running
- * EXIT_AFTER_OUTCOME_MS later is killed and reported as hung.
- */
-function aos(args: readonly string[], outcome?: PrintedLast): { child: ChildProcess; exit: Promise<Exit> } {
+/** Runs the CLI; its exit, or a rejection once it has run CHILD_TIMEOUT_MS. */
+function aos(args: readonly string[]): { child: ChildProcess; exit: Promise<Exit> } {
   const child = spawn(process.execPath, [AOS, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stdout = '';
   let stderr = '';
-  let hung = false;
-  let hang: ReturnType<typeof setTimeout> | undefined;
-  const watch = (): void => {
-    if (outcome === undefined || hang !== undefined || !outcome(stdout, stderr)) return;
-    hang = setTimeout(() => {
-      hung = true;
-      child.kill('SIGKILL');
-    }, EXIT_AFTER_OUTCOME_MS);
-  };
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-    watch();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-    watch();
-  });
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exit = new Promise<Exit>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -86,19 +64,12 @@ function aos(args: readonly string[], outcome?: PrintedLast): { child: ChildProc
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      clearTimeout(hang);
       children.delete(child);
-      resolve({ code, hung, signal, stderr, stdout });
+      resolve({ code, signal, stderr, stdout });
     });
   });
   return { child, exit };
 }
-
-/**
- * What a resume prints last: its run id on stdout, or why it refused on stderr — not its first
- * line (`aos resume: <workflow> … in <dir>`, on stdout) nor a warning.
- */
-const RESUME_OUTCOME: PrintedLast = (stdout, stderr) => /(^|\n)run: \S+\n/.test(stdout) || /(^|\n)aos resume: (?!warning: ).+\n/.test(stderr);
 
 function newRunsDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aos-kill-'));
@@ -224,8 +195,6 @@ interface Outcome {
   readonly killed: boolean;
   readonly linesAtKill: number;
   readonly resumed: boolean;
-  /** The resume printed its outcome and did not exit (see the last test). */
-  readonly hung: boolean;
 }
 
 /** Starts `aos run`, kills it when the point comes, then resumes and checks the run. */
@@ -245,14 +214,13 @@ async function killAndResume(kill: Kill): Promise<Outcome> {
     // The point never came before the run ended: nothing to resume.
     expect(ended.code, `${kill.name}: a run the kill missed completes (${ended.stderr})`).toBe(0);
     await expectUninterrupted(dir ?? '', `${kill.name}, not killed`);
-    return { hung: false, killed: false, linesAtKill: referenceLines.length, resumed: false };
+    return { killed: false, linesAtKill: referenceLines.length, resumed: false };
   }
   // SIGKILL leaves what the process wrote: its complete lines are what the resume must keep.
   const atKill = linesOnDisk(dir);
-  if (dir === undefined) return { hung: false, killed: true, linesAtKill: 0, resumed: false };
+  if (dir === undefined) return { killed: true, linesAtKill: 0, resumed: false };
   const reported = existsSync(join(dir, 'completion.md'));
-  const resumed = await aos(['resume', dir, '--runs-dir', runsDir], RESUME_OUTCOME).exit;
-  expect(resumed.hung, `${kill.name}: aos resume printed its outcome and did not exit`).toBe(false);
+  const resumed = await aos(['resume', dir, '--runs-dir', runsDir]).exit;
   const code = resumed.code;
   if (atKill.length === 0) {
     expect(code === 1 || code === 2, `${kill.name}: resume refuses a run with no line (exit ${code}: ${resumed.stderr})`).toBe(true);
@@ -261,7 +229,7 @@ async function killAndResume(kill: Kill): Promise<Outcome> {
     // Nothing of the run is on disk that a new `aos run` would not make again, as the
     // uninterrupted run did (test/runtime/crash-safety.test.ts starts such runs again).
     expect(existsSync(join(dir, 'completion.json')), kill.name).toBe(false);
-    return { hung: resumed.hung, killed: true, linesAtKill: 0, resumed: false };
+    return { killed: true, linesAtKill: 0, resumed: false };
   }
   if (reported) {
     // Killed after the report was written, before the lock was given up: the run is done.
@@ -276,7 +244,7 @@ async function killAndResume(kill: Kill): Promise<Outcome> {
   expect(final.slice(0, atKill.length), `${kill.name}: the lines on disk at the kill`).toEqual(atKill);
   for (const [seq, line] of atKill.entries()) if (lineKind(line) === 'effect.completed') expect(final[seq], `${kill.name}: the completion at seq ${seq}`).toBe(line);
   await expectUninterrupted(dir, kill.name);
-  return { hung: resumed.hung, killed: true, linesAtKill: atKill.length, resumed: !reported };
+  return { killed: true, linesAtKill: atKill.length, resumed: !reported };
 }
 
 describe('aos run killed with SIGKILL, then aos resume', () => {
@@ -300,18 +268,17 @@ describe('aos run killed with SIGKILL, then aos resume', () => {
     expect(killed.some((o) => o.linesAtKill > referenceLines.length / 3 && o.linesAtKill < (referenceLines.length * 2) / 3), summary).toBe(true);
     expect(killed.some((o) => o.linesAtKill >= referenceLines.length - 3), summary).toBe(true);
     expect(killed.filter((o) => o.resumed).length, summary).toBeGreaterThanOrEqual(16);
-  }, 150_000);
+  }, 600_000);
 
   // A process that opens a log and seals nothing (a resume that refuses, or that only writes the
-  // completion report) must still exit: the sealing thread holds the process open only while a
-  // batch is out.
+  // completion report) must still exit (or CHILD_TIMEOUT_MS fails it): the sealing thread holds the
+  // process open only while a batch is out.
   it('aos resume of a run that has finished says so and exits 1', async () => {
     const runsDir = newRunsDir();
     const dir = join(runsDir, 'finished');
     cpSync(referenceDir, dir, { recursive: true });
-    const resumed = await aos(['resume', dir, '--runs-dir', runsDir], RESUME_OUTCOME).exit;
+    const resumed = await aos(['resume', dir, '--runs-dir', runsDir]).exit;
     expect(resumed.stderr).toContain('has finished: there is nothing to resume');
-    expect(resumed.hung).toBe(false);
     expect(resumed.code).toBe(1);
-  }, 40_000);
+  }, 150_000);
 });
