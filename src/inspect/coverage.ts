@@ -1,33 +1,37 @@
 // Which parts of the kernel a set of recorded runs exercised: opcodes, syscalls and event kinds,
-// read off each run's compiled workflow and its events.jsonl lines. Pure: the caller reads files.
+// measured by replaying each run exactly with the kernel's tracing on. Pure: the caller reads files.
 //
-// What counts, and why. Only runs that finished count (line 0 is run.started for the given
-// bytecode's code hash, the last line is run.finished); any other is listed as skipped.
-// - An event kind counts when a line of that kind appears in such a run.
-// - An opcode counts when it occurs in a procedure that some process of such a run ran: main,
-//   a structured agent's program or a parallel branch, each known from its proc.spawned line.
-//   Plain instructions leave no trace in the log, so nothing finer than "its procedure ran" can
-//   be told for them.
-// - A syscall counts only when it was executed, as told from events: an event that a syscall
-//   causes (msg.sent for SEND, a `sleep` timer for SLEEP, task.rejected for VERIFY, …) counts
-//   for it when, among the instructions of the procedure the acting process runs, that syscall
-//   is the only one that could have caused the event (the tool, agent or task an instruction
-//   names is compared where it tells two apart). Free agents run no procedure, so their tool
-//   calls never count for a syscall. PARENT and AGENT_REF never leave an event of their own:
-//   they count as opcodes do. The rule is conservative: an AWAIT without a timeout (or on a
-//   process that had already ended), a FAIL whose reason is an object with a `kind` (as the
-//   kernel's own failures are) and a RELEASE just before its process exits leave no event that
-//   is theirs alone, and an event two instructions of one procedure could both have caused (a
-//   CALL and a SPAWN of the same agent, a CALL and an AWAIT with timeouts) counts for neither.
-import type { Bytecode, Code, Instruction } from '../bytecode/format.js';
-import { EVENT_KINDS, type EventKind, type EventLine } from '../bytecode/events.js';
+// What counts, and why. A run counts only when it replays exactly to its end: line 0 starts it for
+// the given bytecode's code hash and this kernel, the replay reproduces every line, and the last is
+// run.finished. Any other run is listed as skipped, with the reason, and counts for nothing: what a
+// replay executed past a divergence, or up to a log cut short, is not what the run recorded.
+// - An event kind counts when the replay emitted an event of that kind (each is a line of the run).
+// - An opcode counts when an instruction of it was executed: Kernel.traceInstructions tells of each
+//   instruction a program runs, just before it runs. An instruction on a path no process took
+//   does not count, though its procedure ran.
+// - A syscall — an opcode the bytecode contract marks as one: it may request an effect or block —
+//   counts the same way, when an instruction of it was executed. Each syscall that caused an event
+//   was executed, so this counts all of those, and also executions that leave no event that is
+//   theirs alone (an AWAIT on a process that had already ended, a RELEASE just before its process
+//   exits). Kernel.location, which names the instruction running during an emit, would miss those,
+//   and during an admission it names the instruction before a process's pc, which after a jump
+//   need not be one that ran. PARENT and AGENT_REF, answered by the kernel with neither an effect
+//   nor a wait, are opcodes only.
+// - Free agents run no procedure: their tool calls run the kernel's agent-tool built-ins, not an
+//   instruction, and the kernel reports no instruction for them. They count for the event kinds
+//   they emit, never for a syscall.
+import { assert } from '../bytecode/errors.js';
+import type { Bytecode } from '../bytecode/format.js';
+import { EVENT_KINDS, type EventKind } from '../bytecode/events.js';
 import { Op, OPCODES, type OpcodeName } from '../bytecode/opcodes.js';
-import { SYSCALLS } from '../vm/syscalls.js';
+import { arrayCursor } from '../log/lines.js';
+import { ReplayDivergenceError, ReplayRefusedError, replayExact } from '../replay/replay.js';
+import type { Kernel, StepOutput } from '../vm/kernel.js';
 
 export interface RecordedRun {
   /** The compiled workflow the run executed (its workflow.aosb.json). */
   readonly bytecode: Bytecode;
-  /** The lines of its events.jsonl. */
+  /** The lines of its events.jsonl, without their newlines. */
   readonly lines: readonly string[];
   /** How problems name the run; its position in the list when absent. */
   readonly label?: string;
@@ -47,247 +51,45 @@ export interface CoverageReport {
   readonly skipped: readonly { readonly run: string; readonly reason: string }[];
 }
 
-/** Every syscall, by opcode name in opcode order: the handlers of src/vm/syscalls.ts. */
-export const SYSCALL_NAMES: readonly OpcodeName[] = OPCODES.filter((o) => SYSCALLS[o.code] !== undefined).map((o) => o.name as OpcodeName);
+/** Every syscall, by opcode name in opcode order: the opcodes the bytecode contract marks as syscalls. */
+export const SYSCALL_NAMES: readonly OpcodeName[] = OPCODES.filter((o) => o.syscall).map((o) => o.name as OpcodeName);
 
-/** Syscalls that never cause an event: they count when their procedure ran. */
-const SILENT: ReadonlySet<OpcodeName> = new Set(['PARENT', 'AGENT_REF']);
-
-/** A syscall that may have caused an event, narrowed by what its instruction names. */
-interface Candidate {
-  readonly op: OpcodeName;
-  readonly fits?: (ins: Instruction, code: Code) => boolean;
+/** What one run exercised: event kinds emitted, opcodes executed. */
+interface RunCoverage {
+  readonly kinds: ReadonlySet<string>;
+  readonly opcodes: ReadonlySet<number>;
 }
 
-/** The process whose instruction caused an event, and the syscalls that could have. */
-interface Evidence {
-  readonly actor: string;
-  readonly candidates: readonly Candidate[];
-}
-
-const any = (...ops: OpcodeName[]): Candidate[] => ops.map((op) => ({ op }));
-
-function agentName(code: Code, index: number | undefined): string | undefined {
-  return index === undefined ? undefined : code.agents[index]?.name;
-}
-
-/** SPAWN and CALL of this agent; VERIFY of a task whose verifier or (retried) owner it is. */
-function spawnOf(spec: string): Candidate[] {
-  const named = (ins: Instruction, code: Code) => agentName(code, ins[1]) === spec;
-  const verifies = (ins: Instruction, code: Code) => {
-    const task = code.tasks[ins[1] ?? -1];
-    if (task === undefined) return false;
-    const verifier = task.verify !== undefined && 'agent' in task.verify ? agentName(code, task.verify.agent) : undefined;
-    return verifier === spec || agentName(code, task.owner) === spec;
+/** Replays the run with tracing on; a problem when it does not replay exactly to run.finished. */
+function measureRun(run: RecordedRun): RunCoverage | { readonly problem: string } {
+  const { code } = run.bytecode;
+  // One mark per instruction, set when it runs: a loop's instructions are traced many times.
+  const executed = code.procedures.map((p) => new Uint8Array(p.code.length));
+  const kinds = new Set<string>();
+  let traced = false;
+  const observe = (kernel: Kernel, output: StepOutput): void => {
+    // The replay shows the kernel first right after its start, before any instruction has run.
+    if (!traced) {
+      assert(output.events[0]?.kind === 'run.started', 'a replay shows the kernel first with the output of its start');
+      kernel.traceInstructions((_pid, procedure, pc) => {
+        (executed[procedure] as Uint8Array)[pc] = 1;
+      });
+      traced = true;
+    }
+    for (const event of output.events) kinds.add(event.kind);
   };
-  return [
-    { op: 'SPAWN', fits: named },
-    { op: 'CALL', fits: named },
-    { op: 'VERIFY', fits: verifies },
-  ];
-}
-
-/** EXEC of this tool, or VERIFY of a task verified by it. */
-function toolRunOf(tool: string): Candidate[] {
-  return [
-    { op: 'EXEC', fits: (ins, code) => code.tools[ins[1] ?? -1]?.name === tool },
-    {
-      op: 'VERIFY',
-      fits: (ins, code) => {
-        const verify = code.tasks[ins[1] ?? -1]?.verify;
-        return verify !== undefined && 'tool' in verify && code.tools[verify.tool]?.name === tool;
-      },
-    },
-  ];
-}
-
-const TIMER_PURPOSES: { readonly [purpose: string]: readonly OpcodeName[] } = {
-  sleep: ['SLEEP'],
-  recv: ['RECV'],
-  await: ['CALL', 'AWAIT'],
-  acquire: ['ACQUIRE'],
-  // A grant's time to live, started by the grant (ACQUIRE, also when a waiter wakes) or a renewal.
-  lease: ['ACQUIRE', 'RENEW'],
-};
-
-const DENIED_OPS: { readonly [op: string]: readonly OpcodeName[] } = {
-  exec: ['EXEC'],
-  read: ['READ'],
-  write: ['WRITE'],
-  publish: ['PUBLISH'],
-  subscribe: ['SUBSCRIBE'],
-  acquire: ['ACQUIRE'],
-  signal: ['SIGNAL'],
-  send: ['SEND'],
-  verify: ['VERIFY'],
-};
-
-/** A field of a JSON object (event data is typed from the schema only as far as it goes). */
-function field(value: unknown, name: string): unknown {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { readonly [key: string]: unknown })[name] : undefined;
-}
-
-/** True when a lease.released line is part of its holder's exit rather than a RELEASE. */
-function releasedOnExit(events: readonly EventLine[], at: number, holder: string): boolean {
-  for (let i = at + 1; i < events.length; i++) {
-    const e = events[i] as EventLine;
-    if (!('pid' in e) || e.pid !== holder || e.kind === 'effect.cancelled' || e.kind === 'lease.released') continue;
-    return e.kind === 'proc.exited';
+  try {
+    if (!replayExact(run.bytecode, () => arrayCursor(run.lines), { observe }).finished) return { problem: 'the run did not finish' };
+  } catch (error) {
+    if (error instanceof ReplayRefusedError || error instanceof ReplayDivergenceError) return { problem: error.message };
+    throw error;
   }
-  return true;
-}
-
-function evidenceOf(events: readonly EventLine[], at: number): Evidence | undefined {
-  const e = events[at] as EventLine;
-  switch (e.kind) {
-    case 'proc.spawned':
-      if (e.data.parent === null) return undefined;
-      return { actor: e.data.parent, candidates: e.data.kind === 'branch' ? any('PARALLEL') : spawnOf(e.data.spec) };
-    case 'proc.signalled':
-      return { actor: e.data.from, candidates: any('SIGNAL') };
-    case 'msg.sent':
-      return { actor: e.pid, candidates: any('SEND') };
-    // Sent to a name ended for good, or left in its mailbox: a SEND's, or a publication's copy.
-    case 'msg.dead':
-      return { actor: e.pid, candidates: any('SEND', 'PUBLISH') };
-    case 'msg.received':
-      return { actor: e.pid, candidates: any('RECV') };
-    case 'topic.subscribed':
-      return { actor: e.pid, candidates: any('SUBSCRIBE') };
-    case 'topic.published':
-      return { actor: e.pid, candidates: any('PUBLISH') };
-    case 'effect.requested':
-      return effectEvidence(e.pid, e.data.op, e.data.request);
-    case 'lease.granted':
-    case 'lease.queued':
-      return { actor: e.pid, candidates: any('ACQUIRE') };
-    case 'lease.renewed':
-      return { actor: e.pid, candidates: any('RENEW') };
-    case 'lease.released':
-      return releasedOnExit(events, at, e.pid) ? undefined : { actor: e.pid, candidates: any('RELEASE') };
-    case 'lease.refused':
-      return { actor: e.pid, candidates: any('RENEW', 'RELEASE', 'WRITE') };
-    case 'cap.denied': {
-      const agent = field(e.data.detail, 'agent');
-      if (e.data.op === 'spawn' && typeof agent === 'string') return { actor: e.pid, candidates: spawnOf(agent).filter((c) => c.op !== 'VERIFY') };
-      return { actor: e.pid, candidates: any(...(DENIED_OPS[e.data.op] ?? [])) };
-    }
-    case 'budget.exhausted':
-      return e.data.limit === 'time' ? undefined : { actor: e.pid, candidates: any('ASK') };
-    case 'task.verified':
-    case 'task.rejected':
-      return { actor: e.pid, candidates: any('VERIFY') };
-    case 'artifact.recorded':
-      return { actor: e.pid, candidates: any(e.data.kind === 'checkpoint' ? 'CHECKPOINT' : 'ATTACH') };
-    case 'checkpoint.saved':
-      return { actor: e.pid, candidates: any('CHECKPOINT') };
-    case 'output.malformed':
-      return { actor: e.pid, candidates: any('ASK') };
-    case 'retry.scheduled':
-      if (e.data.on === 'crash') return undefined;
-      return { actor: e.pid, candidates: e.data.on === 'rejected' ? any('VERIFY') : any('ASK', 'EXEC', 'VERIFY') };
-    case 'proc.exited':
-      if (e.data.status === 'ok' || e.data.status === 'unverified') return { actor: e.pid, candidates: any('EXIT') };
-      return e.data.status === 'failed' && typeof field(e.data.reason, 'kind') !== 'string' ? { actor: e.pid, candidates: any('FAIL') } : undefined;
-    case 'overlay.committed':
-      return { actor: e.pid, candidates: any('EXIT') };
-    default:
-      return undefined;
+  const opcodes = new Set<number>();
+  for (const [procedure, marks] of executed.entries()) {
+    const instructions = code.procedures[procedure]?.code ?? [];
+    for (const [pc, mark] of marks.entries()) if (mark === 1 && instructions[pc] !== undefined) opcodes.add(instructions[pc][0]);
   }
-}
-
-function effectEvidence(pid: string, op: string, request: { readonly [key: string]: unknown }): Evidence | undefined {
-  switch (op) {
-    case 'model':
-      return { actor: pid, candidates: any('ASK') };
-    case 'tool':
-      return { actor: pid, candidates: toolRunOf(String(request['tool'])) };
-    case 'read':
-      return { actor: pid, candidates: any('READ') };
-    case 'write':
-      return { actor: pid, candidates: any('WRITE') };
-    case 'commit':
-      return { actor: pid, candidates: any('EXIT') };
-    case 'timer': {
-      const ops = TIMER_PURPOSES[String(request['purpose'])];
-      return ops === undefined ? undefined : { actor: pid, candidates: any(...ops) };
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** The procedure a spawned process runs: -1 for a free agent (or one the bytecode lacks). */
-function procedureOf(code: Code, spawned: Extract<EventLine, { kind: 'proc.spawned' }>): number {
-  switch (spawned.data.kind) {
-    case 'main':
-      return code.entry;
-    case 'agent':
-      return code.agents.find((a) => a.name === spawned.data.spec)?.procedure ?? -1;
-    case 'branch':
-      return code.procedures.findIndex((p) => p.name === spawned.data.spec);
-  }
-}
-
-type Parsed = { readonly events: readonly EventLine[] } | { readonly problem: string };
-
-function parseRun(run: RecordedRun): Parsed {
-  const events: EventLine[] = [];
-  for (const [i, line] of run.lines.entries()) {
-    if (line.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return { problem: `line ${i} is not JSON` };
-    }
-    const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
-    if (typeof kind !== 'string' || !Object.hasOwn(EVENT_KINDS, kind)) return { problem: `line ${i} is not an event` };
-    events.push(value as EventLine);
-  }
-  const first = events[0];
-  if (first?.kind !== 'run.started') return { problem: 'the log does not begin with run.started' };
-  if (first.data.codeHash !== run.bytecode.codeHash) return { problem: `it ran code ${first.data.codeHash.slice(0, 12)}, not the bytecode's ${run.bytecode.codeHash.slice(0, 12)}` };
-  if (events.at(-1)?.kind !== 'run.finished') return { problem: 'the run did not finish' };
-  return { events };
-}
-
-/** A procedure's instructions by opcode, built once per procedure a run names. */
-function instructionIndex(code: Code): (procedure: number, op: number) => readonly Instruction[] {
-  const built = new Map<number, Map<number, Instruction[]>>();
-  return (procedure, op) => {
-    let byOp = built.get(procedure);
-    if (byOp === undefined) {
-      byOp = new Map();
-      for (const ins of code.procedures[procedure]?.code ?? []) {
-        const same = byOp.get(ins[0]);
-        if (same === undefined) byOp.set(ins[0], [ins]);
-        else same.push(ins);
-      }
-      built.set(procedure, byOp);
-    }
-    return byOp.get(op) ?? [];
-  };
-}
-
-/** What one finished run covered, added to the running sets. */
-function measureRun(code: Code, events: readonly EventLine[], kinds: Set<string>, reached: Set<number>, executed: Set<string>): void {
-  const procedures = new Map<string, number>();
-  const instructions = instructionIndex(code);
-  const hasFitting = (procedure: number, candidate: Candidate): boolean => instructions(procedure, Op[candidate.op]).some((ins) => candidate.fits?.(ins, code) ?? true);
-  for (const [at, e] of events.entries()) {
-    kinds.add(e.kind);
-    if (e.kind === 'proc.spawned') {
-      const procedure = procedureOf(code, e);
-      procedures.set(e.pid, procedure);
-      for (const ins of code.procedures[procedure]?.code ?? []) reached.add(ins[0]);
-    }
-    const evidence = evidenceOf(events, at);
-    const procedure = evidence === undefined ? undefined : procedures.get(evidence.actor);
-    if (evidence === undefined || procedure === undefined || procedure < 0) continue;
-    const ops = new Set(evidence.candidates.filter((c) => hasFitting(procedure, c)).map((c) => c.op));
-    if (ops.size === 1) executed.add([...ops][0] as string);
-  }
+  return { kinds, opcodes };
 }
 
 function split(names: readonly string[], covered: (name: string) => boolean): Covered {
@@ -296,20 +98,23 @@ function split(names: readonly string[], covered: (name: string) => boolean): Co
 
 export function kernelCoverage(runs: readonly RecordedRun[]): CoverageReport {
   const kinds = new Set<string>();
-  const reached = new Set<number>();
-  const executed = new Set<string>();
+  const opcodes = new Set<number>();
   const skipped: { run: string; reason: string }[] = [];
   for (const [i, run] of runs.entries()) {
-    const parsed = parseRun(run);
-    if ('problem' in parsed) skipped.push({ run: run.label ?? `run ${i}`, reason: parsed.problem });
-    else measureRun(run.bytecode.code, parsed.events, kinds, reached, executed);
+    const measured = measureRun(run);
+    if ('problem' in measured) {
+      skipped.push({ run: run.label ?? `run ${i}`, reason: measured.problem });
+      continue;
+    }
+    for (const kind of measured.kinds) kinds.add(kind);
+    for (const op of measured.opcodes) opcodes.add(op);
   }
-  const reachedName = (name: string) => reached.has(Op[name as OpcodeName]);
+  const executed = (name: string) => opcodes.has(Op[name as OpcodeName]);
   return {
     events: split(Object.keys(EVENT_KINDS) as EventKind[], (k) => kinds.has(k)),
-    opcodes: split(OPCODES.map((o) => o.name), reachedName),
+    opcodes: split(OPCODES.map((o) => o.name), executed),
     skipped,
-    syscalls: split(SYSCALL_NAMES, (name) => executed.has(name) || (SILENT.has(name as OpcodeName) && reachedName(name))),
+    syscalls: split(SYSCALL_NAMES, executed),
   };
 }
 

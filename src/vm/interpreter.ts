@@ -4,22 +4,45 @@ import type { JsonValue } from '../bytecode/json.js';
 import { Op } from '../bytecode/opcodes.js';
 import { jsonEqual, lessThan, truthy } from '../bytecode/values.js';
 import type { KernelCore } from './core.js';
-import type { Process } from './process.js';
+import type { Frame, Process } from './process.js';
 import { SYSCALLS } from './syscalls.js';
 import { freeAgentStep } from './free-agent.js';
 
-export function runProcess(k: KernelCore, p: Process): void {
+/** Told of each instruction a traced step is about to execute (Kernel.traceInstructions). */
+export type InstructionTrace = (pid: string, procedure: number, pc: number) => void;
+
+export function runProcess(k: KernelCore, p: Process, trace?: InstructionTrace): void {
   p.state = 'running';
   const frame = p.frame;
   if (frame === null) {
     freeAgentStep(k, p);
     return;
   }
+  const stopped = trace === undefined ? execute(k, p, frame, k.options.quantum) : executeTraced(k, p, frame, trace);
+  // The quantum is used up: the process goes to the back of the queue.
+  if (!stopped) k.makeReady(p);
+}
+
+/**
+ * The quantum one instruction at a time, each told to the trace first. The instructions and their
+ * effects are those of one untraced run of the quantum; only the untraced loop is the hot path,
+ * and it pays nothing for tracing.
+ */
+function executeTraced(k: KernelCore, p: Process, frame: Frame, trace: InstructionTrace): boolean {
+  for (let budget = k.options.quantum; budget > 0; budget--) {
+    trace(p.name, frame.procedure, frame.pc);
+    if (execute(k, p, frame, 1)) return true;
+  }
+  return false;
+}
+
+/** Runs up to `count` instructions of the frame; true when a syscall stopped the process. */
+function execute(k: KernelCore, p: Process, frame: Frame, count: number): boolean {
   const procedure = k.code.procedures[frame.procedure];
   if (procedure === undefined) throw new Error(`kernel invariant: ${p.name} has no procedure ${frame.procedure}`);
   const code = procedure.code;
   const { slots, stack } = frame;
-  for (let budget = k.options.quantum; budget > 0; budget--) {
+  for (let budget = count; budget > 0; budget--) {
     const ins = code[frame.pc];
     if (ins === undefined) throw new Error(`kernel invariant: ${p.name} ran past the end of ${procedure.name}`);
     frame.pc++;
@@ -95,12 +118,11 @@ export function runProcess(k: KernelCore, p: Process): void {
       default: {
         const handler = SYSCALLS[op];
         if (handler === undefined) throw new Error(`kernel invariant: unknown opcode ${op} in ${procedure.name} at ${frame.pc - 1}`);
-        if (handler(k, p, ins) === 'stop') return;
+        if (handler(k, p, ins) === 'stop') return true;
       }
     }
   }
-  // The quantum is used up: the process goes to the back of the queue.
-  k.makeReady(p);
+  return false;
 }
 
 function pop(stack: JsonValue[]): JsonValue {

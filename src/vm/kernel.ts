@@ -7,7 +7,7 @@ import { EVENT_FORMAT_VERSION, type KernelEvent } from '../bytecode/events.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type StepOutput } from './core.js';
 import type { Completion, InFlight } from './effects.js';
-import { runProcess } from './interpreter.js';
+import { runProcess, type InstructionTrace } from './interpreter.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import type { FinalExit, Frame, Process } from './process.js';
@@ -45,6 +45,7 @@ export class Kernel {
   private steppedFrame: Frame | null = null;
   /** The last transition was a start, an admission, or a step that emitted an event. */
   private boundary = true;
+  private instructionTrace: InstructionTrace | undefined = undefined;
 
   private constructor(request: StartRequest) {
     const options = { ...DEFAULT_OPTIONS, ...request.options };
@@ -130,6 +131,15 @@ export class Kernel {
   }
 
   /**
+   * Calls trace with each instruction a program runs, just before it runs: the process, procedure
+   * and pc (golden coverage counts what ran). A traced step runs its quantum one instruction at a
+   * time, to the same events; an untraced step pays nothing for it. Free agents run no instructions.
+   */
+  traceInstructions(trace: InstructionTrace | undefined): void {
+    this.instructionTrace = trace;
+  }
+
+  /**
    * The instruction running now, during a traced emit: the stepping process's, else (during an
    * admission) that of the process named. Free agents and processes without a frame have none.
    */
@@ -152,7 +162,7 @@ export class Kernel {
     this.steppedFrame = p?.frame ?? null;
     if (p !== undefined && p.state === 'ready') {
       if (k.pastDeadline(p)) exhaustBudget(k, p, 'time');
-      else runProcess(k, p);
+      else runProcess(k, p, this.instructionTrace);
     }
     this.detectDeadlock();
     const output = k.drain();
@@ -284,4 +294,4 @@ export class Kernel {
 }
 
 export { exitValue };
-export type { BackendInfo, KernelOptions, StepOutput, Completion, InFlight };
+export type { BackendInfo, KernelOptions, StepOutput, Completion, InFlight, InstructionTrace };

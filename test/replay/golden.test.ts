@@ -2,14 +2,16 @@
 // replays exactly, its chain verified; each source recompiles to the code hash its run recorded,
 // so a compiler change cannot hide behind recorded bytecode; every line is a valid event holding
 // nothing of the machine it was recorded on; and together the runs cover every opcode, syscall and
-// event kind a workflow can reach (and the coverage measure notices a run left out). The sources
-// also still run, fresh, to the end their recordings reached.
+// event kind a workflow can reach, counted by replaying them with the kernel's tracing (and the
+// coverage measure notices a run left out). The sources also still run, fresh, to the end their
+// recordings reached.
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import eventSchema from '../../schemas/event.schema.json' with { type: 'json' };
+import { Op } from '../../src/bytecode/opcodes.js';
 import { readBytecode } from '../../src/bytecode/reader.js';
 import { replayRun } from '../../src/cli/aos-replay.js';
 import { compileGolden, recordGolden } from '../../src/cli/golden.js';
@@ -111,25 +113,31 @@ describe('the coverage measure', () => {
     expect(uncoveredNames(kernelCoverage(runs.filter((r) => r !== interrupted)))).toContain('event signal.external');
   });
 
-  it('counts nothing from a run that did not finish or ran other code, and says why', () => {
+  it('counts nothing from a run that did not finish, ran other code or does not replay, and says why', () => {
     const [first, second] = runs as [GoldenRun, GoldenRun];
+    // A line the replay never produces, in place of one it does: the replay diverges there.
+    const altered = first.lines.map((line, seq) => (seq === 2 ? line.replace('"kind":"', '"kind":"x') : line));
     const report = kernelCoverage([
       { bytecode: first.bytecode, label: 'cut short', lines: first.lines.slice(0, -1) },
       { bytecode: first.bytecode, label: 'other code', lines: second.lines },
+      { bytecode: first.bytecode, label: 'altered', lines: altered },
     ]);
     expect(report.skipped).toEqual([
       { run: 'cut short', reason: 'the run did not finish' },
-      { run: 'other code', reason: expect.stringContaining('not the bytecode') },
+      { run: 'other code', reason: expect.stringContaining('but the bytecode given is') },
+      { run: 'altered', reason: expect.stringContaining('replay diverged at seq 2') },
     ]);
     expect(report.events.covered).toEqual([]);
     expect(report.opcodes.covered).toEqual([]);
   });
 
-  it('counts a syscall only when an event shows it ran, not because its procedure did', () => {
+  it('counts an instruction only when it ran, not because its procedure did', () => {
     // Main's code holds FAIL on the path not taken; no process ran a FAIL in this run.
     const leases = runs.find((r) => r.name === 'leases') as GoldenRun;
+    const main = leases.bytecode.code.procedures[leases.bytecode.code.entry];
+    expect(main?.code.some((ins) => ins[0] === Op.FAIL)).toBe(true);
     const report = kernelCoverage([leases]);
-    expect(report.opcodes.covered).toContain('FAIL');
+    expect(report.opcodes.uncovered).toContain('FAIL');
     expect(report.syscalls.uncovered).toContain('FAIL');
     expect(report.syscalls.covered).toEqual(expect.arrayContaining(['ACQUIRE', 'RENEW', 'RELEASE', 'WRITE', 'CALL']));
   });
