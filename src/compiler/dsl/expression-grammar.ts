@@ -16,12 +16,6 @@ export const NAME = { LABEL: 'name' };
 export const LIST = { LABEL: 'list' };
 export const ITEMS = { LABEL: 'items' };
 
-/** The parts of chevrotain's CST builder (11.x) that openNode replaces and uses; not in its typings. */
-interface TreeBuilderInternals {
-  CST_STACK: CstNode[];
-  setInitialNodeLocation(node: CstNode): void;
-}
-
 export abstract class ExpressionGrammar extends CstParser {
   constructor() {
     super(VOCABULARY, {
@@ -30,19 +24,6 @@ export abstract class ExpressionGrammar extends CstParser {
       maxLookahead: 2,
       errorMessageProvider: MESSAGES,
     });
-  }
-
-  /**
-   * Replaces chevrotain's step that opens a CST node on rule entry, which is the same but for
-   * its `children`: a null-prototype object, which V8 keeps as a slow dictionary. Ordinary
-   * objects take far less time and garbage to fill and read, and a large file has tens of
-   * thousands of nodes. No label or token name is an Object.prototype member (a test checks).
-   */
-  protected cstInvocationStateUpdate(fullRuleName: string): void {
-    const internals = this as unknown as TreeBuilderInternals;
-    const node: CstNode = { name: fullRuleName, children: {} };
-    internals.setInitialNodeLocation(node);
-    internals.CST_STACK.push(node);
   }
 
   // ---- Expressions. One node per expression: operands are primaries; `not`s, comparison
