@@ -58,6 +58,7 @@ describe('layering', () => {
     ['runtime/bad', 'compiler/index', 'runtime-imports-only-bytecode-vm-log-replay-drivers'],
     ['drivers/bad', 'vm/kernel', 'drivers-imports-only-bytecode'],
     ['bytecode/bad', 'log/chain', 'bytecode-imports-only-itself'],
+    ['vm/bad', 'newfolder/thing', 'vm-imports-only-bytecode'],
   ])('%s importing %s is rejected by %s', (from, target, rule) => {
     const { status, output } = cruiseFiles(importing(from, target));
     expect(status).not.toBe(0);
