@@ -88,6 +88,9 @@ const table = [
 
 export type OpcodeName = (typeof table)[number][0];
 
+/** The operand shapes of an opcode, in order, as the table gives them (a union of opcodes: each one's). */
+export type OperandShapes<Name extends OpcodeName> = Extract<(typeof table)[number], readonly [Name, ...unknown[]]>[1];
+
 export const OPCODES: readonly OpcodeInfo[] = table.map(([name, operands, pops, pushes, syscall, doc], code) => ({
   code,
   name,

@@ -5,17 +5,19 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import agentToolsSchema from '../../schemas/agent-tools.schema.json' with { type: 'json' };
 import { canonicalJson } from '../bytecode/canonical.js';
+import { assert } from '../bytecode/errors.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { awaitEffect, runTool, writeEffect } from './effect-calls.js';
 import { handleName } from './handles.js';
+import { asPid } from './ids.js';
 import { maySend, post } from './ipc-calls.js';
-import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import { exitProcess, exitValue, spawnAgent } from './lifecycle.js';
 import { appended } from './lists.js';
 import { failingInstruction } from './outcomes.js';
 import { exitOk } from './overlay.js';
-import type { Process } from './process.js';
+import { agentLoop, type Process } from './process.js';
 import { attachValue, recordArtifact } from './record-calls.js';
 import { resolvePath } from './vfs.js';
 
@@ -37,7 +39,7 @@ function argumentProblem(name: string, args: JsonValue): string | undefined {
   let validate = validators.get(name);
   if (validate === undefined) {
     validate = ajv.getSchema(`${agentToolsSchema.$id}#/$defs/${name}`);
-    if (validate === undefined) throw new Error(`kernel invariant: no schema for built-in tool ${name}`);
+    assert(validate !== undefined, () => `no schema for built-in tool ${name}`);
     validators.set(name, validate);
   }
   if (validate(args)) return undefined;
@@ -57,13 +59,13 @@ function denied(k: KernelCore, p: Process, op: string, detail: JsonValue, done: 
 
 /** Runs `fn` when the process is next stepped, not in the middle of admitting an input. */
 export function later(k: KernelCore, p: Process, fn: (value: JsonValue) => void): void {
-  p.continuation = fn;
+  agentLoop(p).continuation = fn;
   k.makeReady(p);
 }
 
 const BUILTINS: { readonly [name: string]: Builtin } = {
   finish: (k, p, args) => {
-    const id = recordArtifact(k, p, 'handoff', args['handoff'] ?? null);
+    const { id } = recordArtifact(k, p, 'handoff', args['handoff'] ?? null);
     p.attached = appended(p.attached, id);
     p.handoff = id;
     exitOk(k, p, args['output'] ?? null);
@@ -80,7 +82,7 @@ const BUILTINS: { readonly [name: string]: Builtin } = {
     writeEffect(k, p, resolved, String(args['content'] ?? ''), undefined, (c) => later(k, p, () => done(c.ok ? { written: resolved.path } : error(c.error.kind, c.error.message))));
   },
   send_message: (k, p, args, done) => {
-    const to = args['to'] === 'parent' ? p.parent : (handleName(args['to'] ?? null) ?? String(args['to']));
+    const to = args['to'] === 'parent' ? p.parent : (handleName(args['to'] ?? null) ?? asPid(String(args['to'])));
     const target = to === null ? undefined : k.processes.get(to);
     if (target === undefined) return done(error('unknown-process', `no process named ${JSON.stringify(args['to'])}`));
     if (!maySend(k, p, target)) return denied(k, p, 'send', { to: target.name }, done);
@@ -92,22 +94,22 @@ const BUILTINS: { readonly [name: string]: Builtin } = {
     const entry = k.code.agents[agent];
     if (entry === undefined) return done(error('unknown-agent', `no agent named ${JSON.stringify(args['agent'])}`));
     if (!allows(p.caps, { kind: 'spawn', agent })) return denied(k, p, 'spawn', { agent: entry.name }, done);
-    let task = -1;
+    let task: number | null = null;
     if (args['task'] !== undefined) {
       task = k.code.tasks.findIndex((t) => t.name === args['task']);
       if (task < 0) return done(error('unknown-task', `no task named ${JSON.stringify(args['task'])}`));
       if (k.code.tasks[task]?.owner !== agent) return done(error('wrong-owner', `task ${JSON.stringify(args['task'])} is not owned by ${entry.name}`));
     }
-    const child = spawnProcess(k, p, { kind: 'agent', agent, procedure: entry.procedure, spec: entry.name, input: args['input'] ?? null, task });
+    const child = spawnAgent(k, p, agent, args['input'] ?? null, task);
     done({ process: child.name });
   },
   await_agent: (k, p, args, done) => {
-    const target = k.processes.get(String(args['process']));
+    const target = k.processes.get(asPid(String(args['process'])));
     if (target === undefined || target.parent !== p.name) return done(error('unknown-process', `${JSON.stringify(args['process'])} is not a process this agent spawned`));
     if (target.final && target.exit !== null) return done(exitValue(target.exit));
     target.awaiters = appended(target.awaiters, p.name);
     k.block(p, { kind: 'await', target: target.name, timer: null, cancelOnTimeout: false });
-    p.continuation = (value) => done(value);
+    agentLoop(p).continuation = (value) => done(value);
   },
   attach_artifact: (k, p, args, done) => {
     const entry = k.code.artifacts.find((a) => a.name === args['kind']);
@@ -123,7 +125,7 @@ export function toolSpecs(k: KernelCore, p: Process): JsonValue[] {
     const schema = defs[name] ?? {};
     return { description: schema['description'] ?? '', name, parameters: { ...schema, $defs: { handoff: defs['handoff'] ?? {} } } };
   });
-  for (const index of k.code.agents[p.agent]?.tools ?? []) {
+  for (const index of k.agentOf(p)?.tools ?? []) {
     const tool = k.code.tools[index];
     if (tool !== undefined) specs.push({ description: tool.description ?? '', name: tool.name, parameters: k.constant(tool.argsSchema) });
   }
@@ -142,7 +144,7 @@ export function runAgentTool(k: KernelCore, p: Process, call: ToolCall, done: Do
   }
   const toolIndex = k.code.tools.findIndex((t) => t.name === call.name);
   const tool = k.code.tools[toolIndex];
-  if (tool === undefined || !(k.code.agents[p.agent]?.tools ?? []).includes(toolIndex)) return done(error('unknown-tool', `no tool named ${JSON.stringify(call.name)} is offered to this agent`));
+  if (tool === undefined || !(k.agentOf(p)?.tools ?? []).includes(toolIndex)) return done(error('unknown-tool', `no tool named ${JSON.stringify(call.name)} is offered to this agent`));
   if (!allows(p.caps, { kind: 'tool', tool: toolIndex })) return denied(k, p, 'exec', { tool: tool.name }, done);
   const problem = k.validator.problem(tool.argsSchema, args);
   if (problem !== undefined) return done(error('invalid-arguments', `arguments of ${tool.name}: ${problem}`));

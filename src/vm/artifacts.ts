@@ -4,6 +4,7 @@
 import type { JsonValue } from '../bytecode/json.js';
 import { canonicalJson } from '../bytecode/canonical.js';
 import { sha256Hex } from '../bytecode/hash.js';
+import { artifactId, type ArtifactId, type Pid } from './ids.js';
 
 export interface Verdict {
   readonly by: string;
@@ -12,13 +13,13 @@ export interface Verdict {
 }
 
 export interface ArtifactRecord {
-  readonly id: number;
+  readonly id: ArtifactId;
   readonly kind: string;
   readonly hash: string;
   readonly size: number;
-  readonly producer: string;
+  readonly producer: Pid;
   readonly incarnation: number;
-  readonly inputs: readonly number[];
+  readonly inputs: readonly ArtifactId[];
   readonly verdicts: Verdict[];
 }
 
@@ -33,15 +34,15 @@ export function artifactRef(record: ArtifactRecord): JsonValue {
 }
 
 /** Artifact ids referred to anywhere inside a value: the lineage of an artifact made from it. */
-function referencedArtifacts(value: JsonValue, known: (id: number) => boolean): number[] {
-  const found = new Set<number>();
+function referencedArtifacts(value: JsonValue, known: (id: number) => boolean): ArtifactId[] {
+  const found = new Set<ArtifactId>();
   const pending: JsonValue[] = [value];
   for (let v = pending.pop(); v !== undefined; v = pending.pop()) {
     if (Array.isArray(v)) {
       pending.push(...v);
     } else if (typeof v === 'object' && v !== null) {
       const id = v['artifact'];
-      if (typeof id === 'number' && typeof v['hash'] === 'string' && known(id)) found.add(id);
+      if (typeof id === 'number' && typeof v['hash'] === 'string' && known(id)) found.add(artifactId(id));
       for (const key of Object.keys(v)) pending.push(v[key] as JsonValue);
     }
   }
@@ -52,16 +53,16 @@ export class ArtifactStore {
   private readonly records: ArtifactRecord[] = [];
 
   /** Records a value; returns the record and the blob the host must store before the record's event. */
-  record(kind: string, value: JsonValue, producer: string, incarnation: number): { record: ArtifactRecord; blob: Blob } {
+  record(kind: string, value: JsonValue, producer: Pid, incarnation: number): { record: ArtifactRecord; blob: Blob } {
     const text = typeof value === 'string' ? value : canonicalJson(value);
     const hash = sha256Hex(text);
     const inputs = referencedArtifacts(value, (id) => id < this.records.length);
-    const record: ArtifactRecord = { id: this.records.length, kind, hash, size: byteLength(text), producer, incarnation, inputs, verdicts: [] };
+    const record: ArtifactRecord = { id: artifactId(this.records.length), kind, hash, size: byteLength(text), producer, incarnation, inputs, verdicts: [] };
     this.records.push(record);
     return { record, blob: { hash, text } };
   }
 
-  get(id: number): ArtifactRecord | undefined {
+  get(id: ArtifactId): ArtifactRecord | undefined {
     return this.records[id];
   }
 

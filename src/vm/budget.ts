@@ -1,5 +1,6 @@
 // Budgets (turns, tokens, time): a child's is carved out of its parent's remainder and held in
 // reserve while the child lives, so spawning never multiplies spend (DESIGN.md section 6).
+import { assert } from '../bytecode/errors.js';
 import type { BudgetEntry } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 
@@ -25,7 +26,7 @@ function left(limit: number, spent: number): number {
 }
 
 function assertAmount(value: number, what: string): void {
-  if (!(value >= 0)) throw new Error(`budget invariant: ${what} is a non-negative number, got ${value}`);
+  assert(value >= 0, () => `${what} is a non-negative number, got ${value}`);
 }
 
 /**
@@ -110,8 +111,7 @@ export class BudgetAccount {
   }
 
   private fits(grant: number, remaining: number, field: string): void {
-    assertAmount(grant, `a child's ${field} grant`);
-    if (grant > remaining) throw new Error(`budget invariant: a child's grant fits in the remainder, but ${field} ${grant} > ${remaining}`);
+    assert(grant >= 0 && grant <= remaining, () => `a child's grant fits in the remainder, but ${field} ${grant} is not within 0..${remaining}`);
   }
 
   /** Returns what a child that ended for good did not use of its turns and tokens; its time is ignored. */
@@ -125,14 +125,14 @@ export class BudgetAccount {
   }
 
   private refunded(delegated: number, unused: number, field: string): number {
-    if (unused > delegated) throw new Error(`budget invariant: a refund returns no more than was reserved, but ${field} ${unused} > ${delegated}`);
+    assert(unused <= delegated, () => `a refund returns no more than was reserved, but ${field} ${unused} > ${delegated}`);
     return delegated - unused;
   }
 
   /** Sets the virtual time elapsed since the process started; it never goes back. */
   setElapsed(ms: number): 'ok' | 'time' {
     assertAmount(ms, 'elapsed time');
-    if (ms < this.elapsed) throw new Error(`budget invariant: elapsed time never decreases, but ${ms} < ${this.elapsed}`);
+    assert(ms >= this.elapsed, () => `elapsed time never decreases, but ${ms} < ${this.elapsed}`);
     this.elapsed = ms;
     return ms >= this.grant.time ? 'time' : 'ok';
   }

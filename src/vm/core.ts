@@ -1,7 +1,8 @@
 // The kernel's state and the primitives every part of it shares: numbering and buffering events,
 // issuing and settling effects, timers on the virtual clock, and waking blocked processes.
 // Nothing here does I/O: effects leave as data in the step's output and come back as inputs.
-import type { Bytecode, Code } from '../bytecode/format.js';
+import { assert } from '../bytecode/errors.js';
+import type { AgentEntry, Bytecode, Code } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { deepFreeze } from './frozen.js';
 import type { EventKind, KernelEvent } from '../bytecode/events.js';
@@ -10,6 +11,7 @@ import { capsJson, declaredCaps, grantCaps, type Caps } from './caps.js';
 import { budgetJson, type Budget } from './budget.js';
 import { appended, NONE } from './lists.js';
 import { EffectTable, type Completion, type EffectOp, type EffectRequest, type TimerPurpose } from './effects.js';
+import { nthEffect, type EffectId, type Pid } from './ids.js';
 import { LeaseTable } from './leases.js';
 import type { FinalExit, Process } from './process.js';
 import { RandomStreams } from './rng.js';
@@ -57,36 +59,38 @@ export type EventData = { readonly [key: string]: JsonValue };
 
 export class KernelCore {
   readonly code: Code;
+  /** The constant table, as the JSON values the kernel computes with. */
+  readonly constants: readonly JsonValue[];
   readonly random: RandomStreams;
   readonly scheduler: Scheduler;
-  readonly processes = new Map<string, Process>();
+  readonly processes = new Map<Pid, Process>();
   readonly effects = new EffectTable();
-  readonly leases = new LeaseTable();
+  readonly leases = new LeaseTable<Pid>();
   readonly tasks = new TaskTable();
   readonly artifacts = new ArtifactStore();
   readonly validator: SchemaValidator;
   /** Subscribers of each topic, in subscription order. */
-  readonly topics = new Map<string, string[]>();
+  readonly topics = new Map<string, Pid[]>();
   /** How many processes of each spec (agent or branch procedure) have been spawned. */
   readonly spawned = new Map<string, number>();
   /** A branch's slots when it exited, kept until its parallel statement joins. */
-  readonly branchSlots = new Map<string, JsonValue[]>();
+  readonly branchSlots = new Map<Pid, JsonValue[]>();
   /** Version of each shared mount's contents, for the compare-and-swap of overlay commits. */
   readonly mountVersions = new Map<string, number>();
   /** The base versions each process's overlays started from, by overlay path. */
-  readonly overlayBases = new Map<string, Map<string, number>>();
+  readonly overlayBases = new Map<Pid, Map<string, number>>();
   /** What to do when a verifier (or a rejected task's new attempt) ends for good, by its name. */
-  readonly verifyWaits = new Map<string, (exit: FinalExit | null) => void>();
+  readonly verifyWaits = new Map<Pid, (exit: FinalExit | null) => void>();
   /** Capability sets are immutable: each (parent set, agent spec) pair is granted once and shared. */
   private readonly granted = new WeakMap<Caps, Map<number, Caps>>();
   private readonly capsTexts = new WeakMap<Caps, JsonValue>();
   private readonly grantedBudgets = new Map<number, { readonly limit: Budget; readonly json: JsonValue }>();
   /** The TTL timer of each granted lease, by resource. */
-  readonly leaseTimers = new Map<string, string>();
+  readonly leaseTimers = new Map<string, EffectId>();
   /** The time-budget timer of each agent name (it spans incarnations). */
-  readonly budgetTimers = new Map<string, string>();
+  readonly budgetTimers = new Map<Pid, EffectId>();
   /** The latest live process of each agent spec: what an agent name in a program refers to. */
-  readonly latestOf = new Map<number, string>();
+  readonly latestOf = new Map<number, Pid>();
   /** Set by the kernel: wakes a process waiting on `ended` (await, call, join, verify). */
   onFinal: (waiter: Process, ended: Process) => void = () => undefined;
   /** Set by the kernel: an agent's time budget ran out. */
@@ -107,7 +111,8 @@ export class KernelCore {
     readonly options: KernelOptions,
   ) {
     this.code = bytecode.code;
-    this.validator = new SchemaValidator(this.code.constants as readonly JsonValue[]);
+    this.constants = this.code.constants as readonly JsonValue[];
+    this.validator = new SchemaValidator(this.constants);
     this.random = new RandomStreams(seed);
     this.scheduler = new Scheduler(options.policy, this.random);
   }
@@ -120,7 +125,7 @@ export class KernelCore {
     return this.seq;
   }
 
-  emit(kind: EventKind, pid: string | undefined, data?: EventData): void {
+  emit(kind: EventKind, pid: Pid | undefined, data?: EventData): void {
     const event: { seq: number; kind: EventKind; pid?: string; data?: EventData } = { seq: this.seq++, kind };
     if (pid !== undefined) event.pid = pid;
     if (data !== undefined) event.data = data;
@@ -139,15 +144,25 @@ export class KernelCore {
     return out;
   }
 
-  process(name: string): Process {
+  process(name: Pid): Process {
     const p = this.processes.get(name);
-    if (p === undefined) throw new Error(`kernel invariant: no process named ${name}`);
+    assert(p !== undefined, () => `no process named ${name}`);
     return p;
   }
 
-  /** Issues an effect for a process; `onComplete` runs when its completion is admitted. */
-  request(p: Process, op: EffectOp, request: EventData, onComplete: (c: Completion) => void, due = -1): string {
-    const id = `${p.name}/e${++p.effectCount}`;
+  /** The agent spec a process runs as: none for main and main's branches. */
+  agentOf(p: Process): AgentEntry | undefined {
+    return p.agent === null ? undefined : this.code.agents[p.agent];
+  }
+
+  /** The index in code.tasks of the task a process works on, if any. */
+  taskIndexOf(p: Process): number | null {
+    return p.task === null ? null : (this.tasks.get(p.task)?.task ?? null);
+  }
+
+  /** Issues an effect for a process; `onComplete` runs when its completion is admitted. Timers give their due time. */
+  request(p: Process, op: EffectOp, request: EventData, onComplete: (c: Completion) => void, due: number | null = null): EffectId {
+    const id = nthEffect(p.name, ++p.effectCount);
     this.effects.add({ id, pid: p.name, incarnation: p.incarnation, op, due, onComplete });
     (p.effects ??= new Set()).add(id);
     this.emit('effect.requested', p.name, { effect: id, op, request });
@@ -156,13 +171,13 @@ export class KernelCore {
   }
 
   /** Starts a timer of `ms` on the virtual clock; `onFire` runs when its firing is admitted. */
-  timer(p: Process, ms: number, purpose: TimerPurpose, onFire: () => void): string {
+  timer(p: Process, ms: number, purpose: TimerPurpose, onFire: () => void): EffectId {
     const due = this.now + ms;
     return this.request(p, 'timer', { ms, purpose }, () => onFire(), due);
   }
 
   /** Withdraws an effect in flight (a timer no longer needed, or a cancelled process's work). */
-  cancel(id: string | null, reason: 'cancelled' | 'exited' = 'cancelled'): void {
+  cancel(id: EffectId | null, reason: 'cancelled' | 'exited' = 'cancelled'): void {
     if (id === null) return;
     const effect = this.effects.end(id, reason);
     if (effect === undefined) return;
@@ -173,9 +188,13 @@ export class KernelCore {
 
   /** Wakes a blocked process, with a value on its operand stack unless `value` is undefined. */
   resume(p: Process, value: JsonValue | undefined): void {
-    if (p.frame !== null && value !== undefined) p.frame.stack.push(value);
-    // A free agent has no operand stack: the value waits for its continuation.
-    if (p.frame === null) p.resumed = value ?? null;
+    const frame = p.frame;
+    if (frame !== null) {
+      if (value !== undefined) frame.stack.push(value);
+    } else if (p.loop !== null) {
+      // A free agent has no operand stack: the value waits for its continuation.
+      p.loop.resumed = value ?? null;
+    }
     p.wait = null;
     this.makeReady(p);
   }
@@ -225,12 +244,12 @@ export class KernelCore {
   }
 
   /** Who answers for the tasks a process assigns (rules.ts). */
-  taskHolder(p: Process): string {
+  taskHolder(p: Process): Pid {
     return holderOf(p, (name) => this.process(name));
   }
 
   /** Is `name` the process `ancestor` or below it? */
-  isDescendant(name: string, ancestor: string): boolean {
+  isDescendant(name: Pid, ancestor: Pid): boolean {
     for (let at = this.processes.get(name)?.parent ?? null; at !== null; at = this.processes.get(at)?.parent ?? null) {
       if (at === ancestor) return true;
     }
@@ -247,7 +266,7 @@ export class KernelCore {
     let caps = byAgent.get(agent);
     if (caps === undefined) {
       const entry = this.code.agents[agent];
-      if (entry === undefined) throw new Error(`kernel invariant: no agent ${agent}`);
+      assert(entry !== undefined, () => `no agent ${agent}`);
       caps = grantCaps(parent, declaredCaps(entry));
       byAgent.set(agent, caps);
     }
@@ -277,7 +296,7 @@ export class KernelCore {
   }
 
   constant(index: number): JsonValue {
-    return this.code.constants[index] as JsonValue;
+    return this.constants[index] as JsonValue;
   }
 }
 

@@ -1,6 +1,7 @@
 // The syscalls whose work the host does: ask (a model call), exec (a tool), read, write and
 // sleep. Each issues one effect and blocks until its completion is admitted; failures are
 // retried under the agent's or task's retry policy, with the backoff as a timer.
+import { assert } from '../bytecode/errors.js';
 import type { Instruction } from '../bytecode/format.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
 import { canonicalJson } from '../bytecode/canonical.js';
@@ -8,8 +9,10 @@ import { sha256Hex as sha256 } from '../bytecode/hash.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import type { Completion } from './effects.js';
+import type { EffectId } from './ids.js';
 import { exhaustBudget } from './lifecycle.js';
 import { fencingProblem } from './lease-calls.js';
+import { constantOperand, flagOperand, msOperand, optionalArtifactOperand, stringOperand, stringsOperand, toolOperand } from './operands.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor, type FailureKind } from './retry.js';
@@ -19,7 +22,7 @@ import { chargedTokens } from './rules.js';
 import { byteLength } from './artifacts.js';
 
 /** Blocks `p` on one effect; `then` runs on its completion while `p` is still in the same incarnation. */
-export function awaitEffect(k: KernelCore, p: Process, op: Parameters<KernelCore['request']>[1], request: Parameters<KernelCore['request']>[2], then: (c: Completion) => void): string {
+export function awaitEffect(k: KernelCore, p: Process, op: Parameters<KernelCore['request']>[1], request: Parameters<KernelCore['request']>[2], then: (c: Completion) => void): EffectId {
   const incarnation = p.incarnation;
   const id = k.request(p, op, request, (c) => {
     if (p.incarnation !== incarnation || p.state === 'exited') return;
@@ -40,7 +43,7 @@ export interface RetryCounter {
  * counter spans every failure kind, so an operation makes at most `attempts` tries in all.
  */
 export function retryLater(k: KernelCore, p: Process, kind: FailureKind, again: () => void, counter: RetryCounter): boolean {
-  const policy = retryPolicyFor(k.code, p.agent, p.task >= 0 ? (k.tasks.get(p.task)?.task ?? -1) : -1);
+  const policy = retryPolicyFor(k.code, p.agent, k.taskIndexOf(p));
   const used = counter.used;
   if (!mayRetry(policy, kind, used)) return false;
   counter.used = used + 1;
@@ -75,7 +78,7 @@ function replyContent(reply: JsonValue, structured: boolean): { value: JsonValue
 }
 
 function modelRequest(k: KernelCore, p: Process, prompt: string, schemaIndex: number, input: JsonValue, attempt: number, feedback: string | null): { [key: string]: JsonValue } {
-  const agent = k.code.agents[p.agent];
+  const agent = k.agentOf(p);
   const model = agent !== undefined && agent.model >= 0 ? k.code.models[agent.model] : undefined;
   const request: { [key: string]: JsonValue } = {
     agent: agent?.name ?? p.name,
@@ -91,10 +94,10 @@ function modelRequest(k: KernelCore, p: Process, prompt: string, schemaIndex: nu
 }
 
 export function ask(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const input = ins[3] === 1 ? (p.frame?.stack.pop() ?? null) : null;
-  const prompt = k.constant(ins[1] as number) as string;
-  const artifact = ins[2] as number;
-  const schemaIndex = artifact >= 0 ? (k.code.artifacts[artifact]?.schema ?? -1) : -1;
+  const input = flagOperand(ins, 'ASK', 3) ? (p.frame?.stack.pop() ?? null) : null;
+  const prompt = stringOperand(k.constants, ins, 'ASK', 1);
+  const artifact = optionalArtifactOperand(ins, 'ASK', 2);
+  const schemaIndex = artifact === null ? -1 : (k.code.artifacts[artifact]?.schema ?? -1);
   const retries: RetryCounter = { used: 0 };
   const attemptAsk = (attempt: number, feedback: string | null): void => {
     const remaining = p.budget.remaining;
@@ -127,7 +130,7 @@ export function ask(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome
 /** Runs a tool for `p` and hands `then` its result, retrying tool failures under the policy. */
 export function runTool(k: KernelCore, p: Process, toolIndex: number, args: { readonly [name: string]: JsonValue }, then: (result: JsonValue) => void): void {
   const tool = k.code.tools[toolIndex];
-  if (tool === undefined) throw new Error(`kernel invariant: no tool ${toolIndex}`);
+  assert(tool !== undefined, () => `no tool ${toolIndex}`);
   const call = buildToolCall(tool, args, p.mounts);
   if (!call.ok) {
     then({ error: { kind: 'invalid-argument', message: call.problem }, exit_code: -1 });
@@ -152,10 +155,10 @@ export function runTool(k: KernelCore, p: Process, toolIndex: number, args: { re
 }
 
 export function exec(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const names = k.constant(ins[2] as number) as string[];
+  const names = stringsOperand(k.constants, ins, 'EXEC', 2);
   const stack = p.frame?.stack ?? [];
   const values = stack.splice(stack.length - names.length, names.length);
-  const toolIndex = ins[1] as number;
+  const toolIndex = toolOperand(ins, 'EXEC', 1);
   if (!allows(p.caps, { kind: 'tool', tool: toolIndex })) return deny(k, p, 'exec', { tool: k.code.tools[toolIndex]?.name ?? toolIndex });
   const args = Object.fromEntries(names.map((n, i) => [n, values[i] as JsonValue]));
   runTool(k, p, toolIndex, args, (result) => k.resume(p, result));
@@ -163,7 +166,7 @@ export function exec(k: KernelCore, p: Process, ins: Instruction): SyscallOutcom
 }
 
 export function read(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const resolved = resolvePath(p.mounts, k.constant(ins[1] as number), 'read');
+  const resolved = resolvePath(p.mounts, constantOperand(k.constants, ins, 'READ', 1), 'read');
   if (!resolved.ok) return deny(k, p, 'read', { error: resolved.error, message: resolved.message });
   awaitEffect(k, p, 'read', { path: resolved.path }, (c) => {
     if (c.ok) k.resume(p, c.value);
@@ -175,8 +178,8 @@ export function read(k: KernelCore, p: Process, ins: Instruction): SyscallOutcom
 export function write(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
   const stack = p.frame?.stack ?? [];
   const value = stack.pop() ?? null;
-  const lease = ins[2] === 1 ? (stack.pop() ?? null) : undefined;
-  const resolved = resolvePath(p.mounts, k.constant(ins[1] as number), 'write');
+  const lease = flagOperand(ins, 'WRITE', 2) ? (stack.pop() ?? null) : undefined;
+  const resolved = resolvePath(p.mounts, constantOperand(k.constants, ins, 'WRITE', 1), 'write');
   if (!resolved.ok) return deny(k, p, 'write', { error: resolved.error, message: resolved.message });
   if (lease !== undefined) {
     const problem = fencingProblem(k, p, lease);
@@ -209,7 +212,7 @@ export function writeEffect(k: KernelCore, p: Process, resolved: Extract<Resolut
 
 export function sleep(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
   const incarnation = p.incarnation;
-  const id = k.timer(p, ins[1] as number, 'sleep', () => {
+  const id = k.timer(p, msOperand(ins, 'SLEEP', 1), 'sleep', () => {
     if (p.incarnation === incarnation && p.state !== 'exited') k.resume(p, undefined);
   });
   k.block(p, { kind: 'effect', effect: id });

@@ -12,8 +12,9 @@ import { later, runAgentTool, toolSpecs, type ToolCall } from './agent-tools.js'
 import type { KernelCore } from './core.js';
 import type { Completion } from './effects.js';
 import { awaitEffect, chargeModelCall, retryLater } from './effect-calls.js';
+import type { EffectId } from './ids.js';
 import { exhaustBudget, exitProcess } from './lifecycle.js';
-import type { Process } from './process.js';
+import { agentLoop, type AgentLoop, type Process } from './process.js';
 
 const GUIDANCE = 'Work with the tools you are offered. When the task is done, call finish with the output it asks for and a handoff; if it cannot be done, call fail with the reason.';
 
@@ -23,13 +24,13 @@ function text(value: JsonValue | undefined): string {
 
 /** The conversation a new incarnation starts with. */
 function opening(k: KernelCore, p: Process): JsonValue[] {
-  const agent = k.code.agents[p.agent];
-  const record = p.task >= 0 ? k.tasks.get(p.task) : undefined;
+  const agent = k.agentOf(p);
+  const record = p.task === null ? undefined : k.tasks.get(p.task);
   const task = record === undefined ? undefined : k.code.tasks[record.task];
   const lines = [GUIDANCE];
   if (task !== undefined) lines.push(`Task ${task.name}: ${task.description ?? '(no description)'}`);
   lines.push(`Input: ${text(p.input)}`);
-  const handoff = p.handoff >= 0 ? k.artifacts.get(p.handoff) : undefined;
+  const handoff = p.handoff === null ? undefined : k.artifacts.get(p.handoff);
   if (handoff !== undefined) lines.push(`You are restarting. Your previous incarnation's handoff is artifact ${handoff.id} (sha256 ${handoff.hash}).`);
   const messages: JsonValue[] = [];
   if (agent !== undefined && agent.prompt >= 0) messages.push({ content: text(k.constant(agent.prompt)), role: 'system' });
@@ -37,39 +38,39 @@ function opening(k: KernelCore, p: Process): JsonValue[] {
   return messages;
 }
 
-export function freeAgentStep(k: KernelCore, p: Process): void {
-  const next = p.continuation;
+export function freeAgentStep(k: KernelCore, p: Process, loop: AgentLoop): void {
+  const next = loop.continuation;
   if (next !== null) {
-    p.continuation = null;
-    next(p.resumed);
+    loop.continuation = null;
+    next(loop.resumed);
     return;
   }
-  startTurn(k, p);
+  startTurn(k, p, loop);
 }
 
-function startTurn(k: KernelCore, p: Process): void {
+function startTurn(k: KernelCore, p: Process, loop: AgentLoop): void {
   const remaining = p.budget.remaining;
   if (remaining.turns < 1 || remaining.tokens <= 0) {
     exhaustBudget(k, p, remaining.turns < 1 ? 'turns' : 'tokens');
     return;
   }
-  const transcript = (p.transcript ??= opening(k, p));
+  const transcript = (loop.transcript ??= opening(k, p));
   const arrived: string[] = [];
   for (let m = p.mailbox?.take(); m !== undefined; m = p.mailbox?.take()) {
     k.emit('msg.received', p.name, { from: m.from, msg: m.id });
     arrived.push(`from ${m.from}: ${text(m.value)}`);
   }
   if (arrived.length > 0) transcript.push({ content: `Messages arrived:\n${arrived.join('\n')}`, role: 'user' });
-  if (p.feedback !== null) {
-    transcript.push({ content: p.feedback, role: 'user' });
-    p.feedback = null;
+  if (loop.feedback !== null) {
+    transcript.push({ content: loop.feedback, role: 'user' });
+    loop.feedback = null;
   }
   const context = canonicalJson({ messages: transcript, tools: toolSpecs(k, p) });
   const hash = sha256Hex(context);
   k.blob({ hash, text: context });
-  const agent = k.code.agents[p.agent];
+  const agent = k.agentOf(p);
   const model = agent !== undefined && agent.model >= 0 ? k.code.models[agent.model] : undefined;
-  const request = { agent: agent?.name ?? p.name, context: hash, messages: transcript.length, model: model === undefined ? null : { ...model }, turn: p.turns + 1 };
+  const request = { agent: agent?.name ?? p.name, context: hash, messages: transcript.length, model: model === undefined ? null : { ...model }, turn: loop.turns + 1 };
   const id = awaitEffect(k, p, 'model', request, (c) => later(k, p, () => onReply(k, p, id, c)));
 }
 
@@ -107,10 +108,11 @@ function textCall(content: string): ToolCall | undefined {
   return undefined;
 }
 
-function onReply(k: KernelCore, p: Process, effect: string, c: Completion): void {
-  p.turns++;
+function onReply(k: KernelCore, p: Process, effect: EffectId, c: Completion): void {
+  const loop = agentLoop(p);
+  loop.turns++;
   if (!c.ok) {
-    if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => k.makeReady(p), (p.turnRetries ??= { used: 0 }))) return;
+    if (retryLater(k, p, c.error.kind === 'timeout' ? 'timeout' : 'tool_failure', () => k.makeReady(p), (loop.turnRetries ??= { used: 0 }))) return;
     exitProcess(k, p, 'failed', null, { error: { kind: c.error.kind, message: c.error.message }, kind: 'model-failed' });
     return;
   }
@@ -119,16 +121,16 @@ function onReply(k: KernelCore, p: Process, effect: string, c: Completion): void
   const calls = reply.calls.length > 0 || reply.bad !== null ? reply.calls : [textCall(reply.content)].filter((x) => x !== undefined);
   const entry: JsonObject = { content: reply.content, role: 'assistant' };
   if (reply.calls.length > 0) entry['toolCalls'] = reply.calls.map((call) => ({ arguments: call.arguments, id: call.id, name: call.name }));
-  p.transcript?.push(entry);
+  loop.transcript?.push(entry);
   const problem = reply.bad ?? (calls.length === 0 ? 'the reply called no tool: call a tool, or finish with the output and a handoff' : null);
   if (problem !== null) {
     k.emit('output.malformed', p.name, { effect, error: problem });
-    p.feedback = problem;
-    if (retryLater(k, p, 'malformed_output', () => k.makeReady(p), (p.turnRetries ??= { used: 0 }))) return;
+    loop.feedback = problem;
+    if (retryLater(k, p, 'malformed_output', () => k.makeReady(p), (loop.turnRetries ??= { used: 0 }))) return;
     exitProcess(k, p, 'failed', null, { error: problem, kind: 'malformed-output' });
     return;
   }
-  p.turnRetries = null;
+  loop.turnRetries = null;
   runCalls(k, p, calls, 0);
 }
 
@@ -140,7 +142,7 @@ function runCalls(k: KernelCore, p: Process, calls: readonly ToolCall[], index: 
     return;
   }
   runAgentTool(k, p, call, (result) => {
-    p.transcript?.push({ content: text(result), name: call.name, role: 'tool', toolCallId: call.id });
+    agentLoop(p).transcript?.push({ content: text(result), name: call.name, role: 'tool', toolCallId: call.id });
     runCalls(k, p, calls, index + 1);
   });
 }

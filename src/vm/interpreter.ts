@@ -1,11 +1,14 @@
 // Runs one process for one scheduler step: plain instructions inline, syscalls through their
 // handlers, until the process blocks, exits, or uses up its quantum of instructions.
+import { assert, InvariantError } from '../bytecode/errors.js';
+import type { Procedure } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { Op } from '../bytecode/opcodes.js';
 import { jsonEqual, lessThan, truthy } from '../bytecode/values.js';
 import type { KernelCore } from './core.js';
-import type { Frame, Process } from './process.js';
-import { SYSCALLS } from './syscalls.js';
+import { constantOperand, countOperand, slotOperand, stringOperand, stringsOperand, targetOperand } from './operands.js';
+import { agentLoop, type Frame, type Process } from './process.js';
+import { SYSCALLS, type Syscall } from './syscalls.js';
 import { freeAgentStep } from './free-agent.js';
 
 /** Told of each instruction a traced step is about to execute (Kernel.traceInstructions). */
@@ -15,7 +18,7 @@ export function runProcess(k: KernelCore, p: Process, trace?: InstructionTrace):
   p.state = 'running';
   const frame = p.frame;
   if (frame === null) {
-    freeAgentStep(k, p);
+    freeAgentStep(k, p, agentLoop(p));
     return;
   }
   const stopped = trace === undefined ? execute(k, p, frame, k.options.quantum) : executeTraced(k, p, frame, trace);
@@ -38,26 +41,26 @@ function executeTraced(k: KernelCore, p: Process, frame: Frame, trace: Instructi
 
 /** Runs up to `count` instructions of the frame; true when a syscall stopped the process. */
 function execute(k: KernelCore, p: Process, frame: Frame, count: number): boolean {
-  const procedure = k.code.procedures[frame.procedure];
-  if (procedure === undefined) throw new Error(`kernel invariant: ${p.name} has no procedure ${frame.procedure}`);
-  const code = procedure.code;
+  const procedure = procedureOf(k, p, frame);
+  const { code } = procedure;
+  const { constants } = k;
   const { slots, stack } = frame;
   for (let budget = count; budget > 0; budget--) {
     const ins = code[frame.pc];
-    if (ins === undefined) throw new Error(`kernel invariant: ${p.name} ran past the end of ${procedure.name}`);
+    if (ins === undefined) throw new InvariantError(`${p.name} ran past the end of ${procedure.name}`);
     frame.pc++;
-    const op = ins[0] as number;
+    const op = ins[0];
     switch (op) {
       case Op.NOP:
         break;
       case Op.CONST:
-        stack.push(k.constant(ins[1] as number));
+        stack.push(constantOperand(constants, ins, 'CONST', 1));
         break;
       case Op.LOAD:
-        stack.push(slots[ins[1] as number] as JsonValue);
+        stack.push(slots[slotOperand(ins, 'LOAD', 1)] as JsonValue);
         break;
       case Op.STORE:
-        slots[ins[1] as number] = pop(stack);
+        slots[slotOperand(ins, 'STORE', 1)] = pop(stack);
         break;
       case Op.POP:
         stack.pop();
@@ -66,15 +69,15 @@ function execute(k: KernelCore, p: Process, frame: Frame, count: number): boolea
         stack.push(stack[stack.length - 1] as JsonValue);
         break;
       case Op.FIELD:
-        stack.push(field(pop(stack), k.constant(ins[1] as number) as string));
+        stack.push(field(pop(stack), stringOperand(constants, ins, 'FIELD', 1)));
         break;
       case Op.LIST: {
-        const n = ins[1] as number;
+        const n = countOperand(ins, 'LIST', 1);
         stack.push(stack.splice(stack.length - n, n));
         break;
       }
       case Op.OBJECT: {
-        const keys = k.constant(ins[1] as number) as string[];
+        const keys = stringsOperand(constants, ins, 'OBJECT', 1);
         const values = stack.splice(stack.length - keys.length, keys.length);
         stack.push(Object.fromEntries(keys.map((key, i) => [key, values[i] as JsonValue])));
         break;
@@ -102,31 +105,46 @@ function execute(k: KernelCore, p: Process, frame: Frame, count: number): boolea
         stack.push(truthy(pop(stack)));
         break;
       case Op.JUMP:
-        frame.pc = ins[1] as number;
+        frame.pc = targetOperand(ins, 'JUMP', 1);
         break;
       case Op.JUMP_IF_FALSE:
-        if (!truthy(pop(stack))) frame.pc = ins[1] as number;
+        if (!truthy(pop(stack))) frame.pc = targetOperand(ins, 'JUMP_IF_FALSE', 1);
         break;
       case Op.JUMP_IF_TRUE:
-        if (truthy(pop(stack))) frame.pc = ins[1] as number;
+        if (truthy(pop(stack))) frame.pc = targetOperand(ins, 'JUMP_IF_TRUE', 1);
         break;
       case Op.INC: {
-        const slot = ins[1] as number;
+        const slot = slotOperand(ins, 'INC', 1);
         slots[slot] = ((slots[slot] as number) ?? 0) + 1;
         break;
       }
-      default: {
-        const handler = SYSCALLS[op];
-        if (handler === undefined) throw new Error(`kernel invariant: unknown opcode ${op} in ${procedure.name} at ${frame.pc - 1}`);
-        if (handler(k, p, ins) === 'stop') return true;
-      }
+      default:
+        if (syscallFor(op, procedure, frame.pc - 1)(k, p, ins) === 'stop') return true;
     }
   }
   return false;
 }
 
+// The invariants checked once per instruction (the fetch above, the underflow below) throw
+// InvariantError themselves: inlined into this loop, a call of assert() slows an interpreter-bound
+// run by some 7%. The checks that run once per step or per syscall are helpers of their own, so
+// that runProcess makes no closure: a message closure there would move the loop's variables into
+// a heap context.
+
+function procedureOf(k: KernelCore, p: Process, frame: Frame): Procedure {
+  const procedure = k.code.procedures[frame.procedure];
+  assert(procedure !== undefined, () => `${p.name} has no procedure ${frame.procedure}`);
+  return procedure;
+}
+
+function syscallFor(op: number, procedure: Procedure, pc: number): Syscall {
+  const handler = SYSCALLS[op];
+  assert(handler !== undefined, () => `unknown opcode ${op} in ${procedure.name} at ${pc}`);
+  return handler;
+}
+
 function pop(stack: JsonValue[]): JsonValue {
-  if (stack.length === 0) throw new Error('kernel invariant: operand stack underflow');
+  if (stack.length === 0) throw new InvariantError('operand stack underflow');
   return stack.pop() as JsonValue;
 }
 

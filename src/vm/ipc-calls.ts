@@ -6,14 +6,16 @@ import type { JsonValue } from '../bytecode/json.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { handleName } from './handles.js';
+import type { EffectId, Pid } from './ids.js';
 import { appended } from './lists.js';
 import { Mailbox } from './mailbox.js';
+import { flagOperand, optionalMsOperand, stringOperand } from './operands.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 
 /** Puts a message in `to`'s mailbox and wakes it when it is waiting for one like it. */
-export function deliver(k: KernelCore, from: string, to: Process, id: number, value: JsonValue): void {
-  const mailbox = (to.mailbox ??= new Mailbox());
+export function deliver(k: KernelCore, from: Pid, to: Process, id: number, value: JsonValue): void {
+  const mailbox = (to.mailbox ??= new Mailbox<Pid>());
   mailbox.push({ from, id, to: to.name, value });
   const wait = to.wait;
   if (wait?.kind === 'recv' && (wait.from === null || wait.from === from)) {
@@ -27,7 +29,7 @@ export function deliver(k: KernelCore, from: string, to: Process, id: number, va
 
 export function maySend(k: KernelCore, p: Process, target: Process): boolean {
   if (p.parent === target.name || target.parent === p.name) return true;
-  return target.agent >= 0 && target.kind === 'agent' && (allows(p.caps, { kind: 'send', agent: target.agent }) || allows(p.caps, { kind: 'spawn', agent: target.agent }));
+  return target.agent !== null && target.kind === 'agent' && (allows(p.caps, { kind: 'send', agent: target.agent }) || allows(p.caps, { kind: 'spawn', agent: target.agent }));
 }
 
 export function send(k: KernelCore, p: Process): SyscallOutcome {
@@ -55,8 +57,8 @@ export function post(k: KernelCore, p: Process, target: Process, value: JsonValu
 }
 
 export function recv(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  let from: string | null = null;
-  if (ins[1] === 1) {
+  let from: Pid | null = null;
+  if (flagOperand(ins, 'RECV', 1)) {
     const value = p.frame?.stack.pop() ?? null;
     const name = handleName(value);
     if (name === undefined || !k.processes.has(name)) return fail(k, p, { kind: 'unknown-process', target: value });
@@ -68,10 +70,10 @@ export function recv(k: KernelCore, p: Process, ins: Instruction): SyscallOutcom
     p.frame?.stack.push(envelope.value);
     return 'continue';
   }
-  const wait = { kind: 'recv' as const, from, timer: null as string | null };
+  const wait = { kind: 'recv' as const, from, timer: null as EffectId | null };
   k.block(p, wait);
-  const timeout = ins[2] as number;
-  if (timeout >= 0) {
+  const timeout = optionalMsOperand(ins, 'RECV', 2);
+  if (timeout !== null) {
     wait.timer = k.timer(p, timeout, 'recv', () => {
       if (p.wait === wait) k.resume(p, null);
     });
@@ -80,7 +82,7 @@ export function recv(k: KernelCore, p: Process, ins: Instruction): SyscallOutcom
 }
 
 export function publish(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const topic = k.constant(ins[1] as number) as string;
+  const topic = stringOperand(k.constants, ins, 'PUBLISH', 1);
   const value = p.frame?.stack.pop() ?? null;
   if (!allows(p.caps, { kind: 'topic', topic })) return deny(k, p, 'publish', { topic });
   const subscribers = (k.topics.get(topic) ?? []).map((n) => k.process(n)).filter((s) => !s.final);
@@ -92,7 +94,7 @@ export function publish(k: KernelCore, p: Process, ins: Instruction): SyscallOut
 }
 
 export function subscribe(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const topic = k.constant(ins[1] as number) as string;
+  const topic = stringOperand(k.constants, ins, 'SUBSCRIBE', 1);
   if (!allows(p.caps, { kind: 'topic', topic })) return deny(k, p, 'subscribe', { topic });
   if (p.subscriptions.includes(topic)) return 'continue';
   p.subscriptions = appended(p.subscriptions, topic);

@@ -2,11 +2,13 @@
 // for one quantum; `admit(input)` records an input (an effect's completion, a timer's firing, an
 // external signal) at the next sequence number and applies it. Both return the events, effect
 // requests, cancellations and blobs that resulted, and never do any I/O themselves.
+import { assert } from '../bytecode/errors.js';
 import type { Bytecode } from '../bytecode/format.js';
 import { EVENT_FORMAT_VERSION, type KernelEvent } from '../bytecode/events.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type StepOutput } from './core.js';
 import type { Completion, InFlight } from './effects.js';
+import { asEffectId, asPid, effectOwner, MAIN_PID, type EffectId, type Pid } from './ids.js';
 import { runProcess, type InstructionTrace } from './interpreter.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
@@ -25,23 +27,18 @@ export interface StartRequest {
   readonly backend?: BackendInfo | null;
 }
 
+/** An input as a host gives it: ids are the strings the log records, taken in as the kernel's own ids on admission. */
 export type KernelInput =
   | { readonly kind: 'effect.completed'; readonly effect: string; readonly completion: Completion }
   | { readonly kind: 'timer.fired'; readonly effect: string }
   | { readonly kind: 'signal.external'; readonly target: string; readonly op: SignalOp };
-
-/** The process named in an effect id (`writer#3/e7` → `writer#3`). */
-export function effectOwner(effect: string): string {
-  const at = effect.lastIndexOf('/e');
-  return at < 0 ? effect : effect.slice(0, at);
-}
 
 export class Kernel {
   private readonly k: KernelCore;
   private outcome: FinalExit | null = null;
   /** Inputs recorded and not yet applied, in the order they were recorded. */
   private readonly recorded: KernelInput[] = [];
-  private stepped: string | null = null;
+  private stepped: Pid | null = null;
   private steppedFrame: Frame | null = null;
   /** The last transition was a start, an admission, or a step that emitted an event. */
   private boundary = true;
@@ -72,7 +69,7 @@ export class Kernel {
       seed: request.seed,
       workflow: { name: bytecode.workflow.name, version: bytecode.workflow.version },
     });
-    spawnProcess(k, null, { kind: 'main', agent: -1, procedure: bytecode.code.entry, spec: 'main', input, task: -1 });
+    spawnProcess(k, null, { kind: 'main', agent: null, procedure: bytecode.code.entry, spec: 'main', input, task: null });
     return { kernel, output: k.drain() };
   }
 
@@ -100,8 +97,8 @@ export class Kernel {
     return this.k.effects.list();
   }
 
-  /** Read-only views for hosts, inspection and invariant checks. */
-  get core(): Pick<KernelCore, 'processes' | 'leases' | 'tasks' | 'artifacts' | 'scheduler' | 'topics' | 'nextSeq'> {
+  /** Read-only views for hosts, inspection and invariant checks; they look processes up by any name a log or a user gives. */
+  get core(): Pick<KernelCore, 'leases' | 'tasks' | 'artifacts' | 'scheduler' | 'topics' | 'nextSeq'> & { readonly processes: ReadonlyMap<string, Process> } {
     return this.k;
   }
 
@@ -118,7 +115,7 @@ export class Kernel {
   }
 
   /** The process the latest transition stepped: null after an admission or a step that found none ready. */
-  get lastStepped(): string | null {
+  get lastStepped(): Pid | null {
     return this.stepped;
   }
 
@@ -143,8 +140,8 @@ export class Kernel {
    * The instruction running now, during a traced emit: the stepping process's, else (during an
    * admission) that of the process named. Free agents and processes without a frame have none.
    */
-  location(pid: string | undefined): { readonly pid: string; readonly procedure: number; readonly pc: number } | undefined {
-    const name = this.stepped ?? pid;
+  location(pid: string | undefined): { readonly pid: Pid; readonly procedure: number; readonly pc: number } | undefined {
+    const name = this.stepped ?? (pid === undefined ? undefined : asPid(pid));
     // The stepping process's frame as it started the step: an exit drops it from the process.
     const frame = this.stepped !== null ? this.steppedFrame : name === undefined ? null : (this.k.processes.get(name)?.frame ?? null);
     return name === undefined || frame === null ? undefined : { pid: name, procedure: frame.procedure, pc: frame.pc - 1 };
@@ -153,7 +150,7 @@ export class Kernel {
   /** Runs the next ready process for one quantum. */
   step(): StepOutput {
     const { k } = this;
-    if (this.recorded.length > 0) throw new Error('kernel invariant: step() between record() and apply()');
+    assert(this.recorded.length === 0, 'step() between record() and apply()');
     this.stepped = null;
     if (k.finished) return k.drain();
     const name = k.scheduler.next();
@@ -190,7 +187,7 @@ export class Kernel {
    */
   record(input: KernelInput): StepOutput {
     const { k } = this;
-    if (!this.admissible) throw new Error(`kernel invariant: ${input.kind} admitted right after a silent step; hosts admit inputs only when the kernel is admissible`);
+    assert(this.admissible, () => `${input.kind} admitted right after a silent step; hosts admit inputs only when the kernel is admissible`);
     this.stepped = null;
     this.boundary = true;
     switch (input.kind) {
@@ -200,11 +197,11 @@ export class Kernel {
         const data: { [key: string]: JsonValue } = completion.ok
           ? { effect: input.effect, ok: true, value: completion.value }
           : { effect: input.effect, error: { kind: completion.error.kind, message: completion.error.message }, ok: false };
-        k.emit('effect.completed', effectOwner(input.effect), data);
+        k.emit('effect.completed', effectOwner(asEffectId(input.effect)), data);
         break;
       }
       case 'timer.fired':
-        k.emit('timer.fired', effectOwner(input.effect), { effect: input.effect });
+        k.emit('timer.fired', effectOwner(asEffectId(input.effect)), { effect: input.effect });
         break;
       case 'signal.external':
         k.emit('signal.external', undefined, { op: input.op, target: input.target });
@@ -217,7 +214,7 @@ export class Kernel {
   /** Applies the inputs `record` took, in order: what follows from them, as events, requests, cancels and blobs. */
   apply(): StepOutput {
     const { k } = this;
-    if (this.recorded.length === 0) throw new Error('kernel invariant: apply() without a recorded input');
+    assert(this.recorded.length > 0, 'apply() without a recorded input');
     for (const input of this.recorded.splice(0)) this.applyOne(input);
     this.detectDeadlock();
     return k.drain();
@@ -227,20 +224,20 @@ export class Kernel {
     const { k } = this;
     switch (input.kind) {
       case 'effect.completed':
-        this.settle(input.effect, input.completion);
+        this.settle(asEffectId(input.effect), input.completion);
         break;
       case 'timer.fired':
-        this.settle(input.effect, { ok: true, value: null });
+        this.settle(asEffectId(input.effect), { ok: true, value: null });
         break;
       case 'signal.external': {
-        const target = k.processes.get(input.target);
+        const target = k.processes.get(asPid(input.target));
         if (target !== undefined && !k.finished) signalProcess(k, 'host', target, input.op);
         break;
       }
     }
   }
 
-  private settle(id: string, completion: Completion): void {
+  private settle(id: EffectId, completion: Completion): void {
     const { k } = this;
     const effect = k.effects.settle(id);
     if (typeof effect === 'string' || k.finished) {
@@ -248,7 +245,7 @@ export class Kernel {
       return;
     }
     k.processes.get(effect.pid)?.effects?.delete(id);
-    if (effect.op === 'timer' && effect.due > k.now) k.now = effect.due;
+    if (effect.due !== null && effect.due > k.now) k.now = effect.due;
     effect.onComplete(completion);
   }
 
@@ -287,11 +284,11 @@ export class Kernel {
     const alive = [...k.processes.values()].filter((p) => !p.final);
     if (alive.some((p) => p.state === 'paused')) return;
     const blocked = alive.map((p) => ({ pid: p.name, state: p.state, wait: p.wait?.kind ?? null }));
-    const main = k.process('main');
+    const main = k.process(MAIN_PID);
     // The failure is charged to main's wait: the instruction the run can never get past.
     exitProcess(k, main, 'failed', null, { blocked, kind: 'deadlock' }, { at: failingInstruction(main) });
   }
 }
 
 export { exitValue };
-export type { BackendInfo, KernelOptions, StepOutput, Completion, InFlight, InstructionTrace };
+export type { BackendInfo, KernelOptions, StepOutput, Completion, InFlight, InstructionTrace, Pid, EffectId };

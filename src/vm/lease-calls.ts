@@ -3,10 +3,11 @@
 // write that carries a token which is no longer current is refused.
 import type { JsonValue } from '../bytecode/json.js';
 import type { KernelCore } from './core.js';
-import type { LeaseGrant } from './leases.js';
+import type { EffectId, Pid } from './ids.js';
+import { NO_TTL, type LeaseGrant } from './leases.js';
 import type { Process } from './process.js';
 
-function leaseValue(grant: LeaseGrant): JsonValue {
+function leaseValue(grant: LeaseGrant<Pid>): JsonValue {
   return { holder: grant.holder, resource: grant.resource, token: grant.token };
 }
 
@@ -17,10 +18,10 @@ function readLease(value: JsonValue): { resource: string; token: number } | unde
   return typeof resource === 'string' && typeof token === 'number' ? { resource, token } : undefined;
 }
 
-function startTtl(k: KernelCore, holder: Process, grant: LeaseGrant): void {
+function startTtl(k: KernelCore, holder: Process, grant: LeaseGrant<Pid>): void {
   k.cancel(k.leaseTimers.get(grant.resource) ?? null);
   k.leaseTimers.delete(grant.resource);
-  if (grant.ttl < 0) return;
+  if (grant.ttl === NO_TTL) return;
   const id = k.timer(holder, grant.ttl, 'lease', () => {
     k.leaseTimers.delete(grant.resource);
     const expired = k.leases.expire(grant.resource, grant.token);
@@ -33,7 +34,7 @@ function startTtl(k: KernelCore, holder: Process, grant: LeaseGrant): void {
 }
 
 /** A waiter was granted the lease: it wakes holding it. */
-function wakeGranted(k: KernelCore, grant: LeaseGrant): void {
+function wakeGranted(k: KernelCore, grant: LeaseGrant<Pid>): void {
   const waiter = k.process(grant.holder);
   k.emit('lease.granted', waiter.name, { resource: grant.resource, token: grant.token, ttl: grant.ttl });
   startTtl(k, waiter, grant);
@@ -42,9 +43,9 @@ function wakeGranted(k: KernelCore, grant: LeaseGrant): void {
   k.resume(waiter, leaseValue(grant));
 }
 
-/** ACQUIRE: returns true when the process blocked waiting. */
-export function acquire(k: KernelCore, p: Process, resource: string, ttl: number, timeout: number): boolean {
-  const result = k.leases.acquire(resource, p.name, ttl);
+/** ACQUIRE: returns true when the process blocked waiting. A lease without a TTL never expires; a wait without a timeout lasts. */
+export function acquire(k: KernelCore, p: Process, resource: string, ttl: number | null, timeout: number | null): boolean {
+  const result = k.leases.acquire(resource, p.name, ttl ?? NO_TTL);
   if ('granted' in result) {
     k.emit('lease.granted', p.name, { resource, token: result.granted.token, ttl: result.granted.ttl });
     startTtl(k, p, result.granted);
@@ -52,9 +53,9 @@ export function acquire(k: KernelCore, p: Process, resource: string, ttl: number
     return false;
   }
   k.emit('lease.queued', p.name, { position: result.queued + 1, resource });
-  const wait = { kind: 'acquire' as const, resource, ttl, timer: null as string | null };
+  const wait = { kind: 'acquire' as const, resource, ttl, timer: null as EffectId | null };
   k.block(p, wait);
-  if (timeout >= 0) {
+  if (timeout !== null) {
     wait.timer = k.timer(p, timeout, 'acquire', () => {
       if (p.wait !== wait) return;
       k.leases.cancelWaiter(resource, p.name);
@@ -64,11 +65,11 @@ export function acquire(k: KernelCore, p: Process, resource: string, ttl: number
   return true;
 }
 
-/** RENEW: a lost lease cannot be renewed; the caller fails the process with the returned reason. */
-export function renew(k: KernelCore, p: Process, lease: JsonValue, ttl: number): JsonValue | undefined {
+/** RENEW: a lost lease cannot be renewed; the caller fails the process with the returned reason. Without a TTL the grant keeps its own. */
+export function renew(k: KernelCore, p: Process, lease: JsonValue, ttl: number | null): JsonValue | undefined {
   const held = readLease(lease);
   if (held === undefined) return { kind: 'not-a-lease', value: lease };
-  const result = k.leases.renew(held.resource, p.name, held.token, ttl);
+  const result = k.leases.renew(held.resource, p.name, held.token, ttl ?? NO_TTL);
   if ('error' in result) {
     k.emit('lease.refused', p.name, { reason: result.error, resource: held.resource, token: held.token });
     return { kind: 'lease-lost', resource: held.resource, problem: result.error };

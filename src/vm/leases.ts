@@ -15,25 +15,28 @@
 //   stale timer firing and changes nothing. Since renew keeps the token, the kernel cancels the
 //   TTL timer a renew replaces: a firing of that timer would carry the current token.
 // - A process that ends loses every lease it holds and every place it has in a queue.
+import { assert } from '../bytecode/errors.js';
 
-export interface LeaseGrant {
+/** A grant as events record it; a holder is any name (the kernel's are process names). */
+export interface LeaseGrant<Holder extends string = string> {
   readonly resource: string;
-  readonly holder: string;
+  readonly holder: Holder;
   readonly token: number;
   /** Milliseconds until the grant expires unless renewed; -1: no TTL. */
   readonly ttl: number;
 }
 
-export type AcquireResult = { readonly granted: LeaseGrant } | { readonly queued: number /* 0-based position among waiters */ };
+export type AcquireResult<Holder extends string = string> = { readonly granted: LeaseGrant<Holder> } | { readonly queued: number /* 0-based position among waiters */ };
 
 export type LeaseError = 'not-held' | 'stale-token';
 
-const NO_TTL = -1;
+/** The TTL of a grant that never expires, as events record it. */
+export const NO_TTL = -1;
 /** Below this many slots, dead queue slots are not worth reclaiming. */
 const MIN_RECLAIM_SLOTS = 32;
 
-interface Waiter {
-  readonly holder: string;
+interface Waiter<Holder extends string> {
+  readonly holder: Holder;
   ttl: number;
 }
 
@@ -41,17 +44,17 @@ interface Waiter {
  * A FIFO of waiters with O(1) amortised enqueue, cancel and shift: served and cancelled entries
  * leave holes that are reclaimed in one pass once they outnumber the live entries.
  */
-class WaiterQueue {
-  private slots: (Waiter | undefined)[] = [];
+class WaiterQueue<Holder extends string> {
+  private slots: (Waiter<Holder> | undefined)[] = [];
   private head = 0;
-  private readonly slotOf = new Map<string, number>();
+  private readonly slotOf = new Map<Holder, number>();
 
   get size(): number {
     return this.slotOf.size;
   }
 
   /** Appends the holder, or updates its TTL where it already waits; returns its 0-based position. */
-  enqueue(holder: string, ttl: number): number {
+  enqueue(holder: Holder, ttl: number): number {
     const slot = this.slotOf.get(holder);
     if (slot !== undefined) {
       this.slots[slot]!.ttl = ttl;
@@ -62,7 +65,7 @@ class WaiterQueue {
     return this.size - 1;
   }
 
-  remove(holder: string): boolean {
+  remove(holder: Holder): boolean {
     const slot = this.slotOf.get(holder);
     if (slot === undefined) return false;
     this.slots[slot] = undefined;
@@ -71,7 +74,7 @@ class WaiterQueue {
     return true;
   }
 
-  shift(): Waiter | undefined {
+  shift(): Waiter<Holder> | undefined {
     while (this.head < this.slots.length) {
       const waiter = this.slots[this.head++];
       if (waiter !== undefined) {
@@ -83,8 +86,8 @@ class WaiterQueue {
     return undefined;
   }
 
-  holders(): string[] {
-    const holders: string[] = [];
+  holders(): Holder[] {
+    const holders: Holder[] = [];
     for (let slot = this.head; slot < this.slots.length; slot++) {
       const waiter = this.slots[slot];
       if (waiter !== undefined) holders.push(waiter.holder);
@@ -120,28 +123,25 @@ class WaiterQueue {
 }
 
 /** A resource is in the table exactly while it has a holder; waiters exist only behind a holder. */
-interface ResourceState {
-  grant: LeaseGrant;
-  readonly waiters: WaiterQueue;
+interface ResourceState<Holder extends string> {
+  grant: LeaseGrant<Holder>;
+  readonly waiters: WaiterQueue<Holder>;
 }
 
 function assertTtl(ttl: number): void {
-  if (!Number.isInteger(ttl) || ttl < NO_TTL) {
-    throw new Error(`lease invariant broken: a TTL is a whole number of milliseconds or -1, got ${ttl}`);
-  }
+  assert(Number.isInteger(ttl) && ttl >= NO_TTL, () => `a lease TTL is a whole number of milliseconds or -1, got ${ttl}`);
 }
 
-function addTo(index: Map<string, Set<string>>, holder: string, resource: string): void {
+function addTo<Holder extends string>(index: Map<Holder, Set<string>>, holder: Holder, resource: string): void {
   const resources = index.get(holder);
   if (resources === undefined) index.set(holder, new Set([resource]));
   else resources.add(resource);
 }
 
-function removeFrom(index: Map<string, Set<string>>, holder: string, resource: string): void {
+function removeFrom<Holder extends string>(index: Map<Holder, Set<string>>, holder: Holder, resource: string): void {
   const resources = index.get(holder);
-  if (resources === undefined || !resources.delete(resource)) {
-    throw new Error(`lease invariant broken: the holder index has no entry ${holder} → ${resource}`);
-  }
+  assert(resources !== undefined && resources.has(resource), () => `the lease holder index has no entry ${holder} → ${resource}`);
+  resources.delete(resource);
   if (resources.size === 0) index.delete(holder);
 }
 
@@ -152,14 +152,14 @@ function byCodeUnits(a: string, b: string): number {
 
 const NOTHING_RELEASED = Object.freeze({ released: Object.freeze([]), next: Object.freeze([]), cancelledWaits: Object.freeze([]) });
 
-export class LeaseTable {
-  private readonly resources = new Map<string, ResourceState>();
+export class LeaseTable<Holder extends string = string> {
+  private readonly resources = new Map<string, ResourceState<Holder>>();
   // Per process, the resources it holds and those it waits for, so releaseAll touches only those.
-  private readonly heldBy = new Map<string, Set<string>>();
-  private readonly waitingBy = new Map<string, Set<string>>();
+  private readonly heldBy = new Map<Holder, Set<string>>();
+  private readonly waitingBy = new Map<Holder, Set<string>>();
   private nextToken = 1;
 
-  acquire(resource: string, holder: string, ttl: number): AcquireResult {
+  acquire(resource: string, holder: Holder, ttl: number): AcquireResult<Holder> {
     assertTtl(ttl);
     const state = this.resources.get(resource);
     if (state === undefined) {
@@ -176,12 +176,12 @@ export class LeaseTable {
     return { queued };
   }
 
-  release(resource: string, holder: string, token: number): { readonly released: LeaseGrant; readonly next?: LeaseGrant } | { readonly error: LeaseError } {
+  release(resource: string, holder: Holder, token: number): { readonly released: LeaseGrant<Holder>; readonly next?: LeaseGrant<Holder> } | { readonly error: LeaseError } {
     const state = this.heldWith(resource, holder, token);
     return typeof state === 'string' ? { error: state } : this.end(resource, state);
   }
 
-  renew(resource: string, holder: string, token: number, ttl: number): { readonly renewed: LeaseGrant } | { readonly error: LeaseError } {
+  renew(resource: string, holder: Holder, token: number, ttl: number): { readonly renewed: LeaseGrant<Holder> } | { readonly error: LeaseError } {
     assertTtl(ttl);
     const state = this.heldWith(resource, holder, token);
     if (typeof state === 'string') return { error: state };
@@ -190,14 +190,14 @@ export class LeaseTable {
     return { renewed: state.grant };
   }
 
-  expire(resource: string, token: number): { readonly expired: LeaseGrant; readonly next?: LeaseGrant } | null {
+  expire(resource: string, token: number): { readonly expired: LeaseGrant<Holder>; readonly next?: LeaseGrant<Holder> } | null {
     const state = this.resources.get(resource);
     if (state === undefined || state.grant.token !== token) return null;
     const { released, next } = this.end(resource, state);
     return next === undefined ? { expired: released } : { expired: released, next };
   }
 
-  cancelWaiter(resource: string, holder: string): boolean {
+  cancelWaiter(resource: string, holder: Holder): boolean {
     const state = this.resources.get(resource);
     if (state === undefined || !state.waiters.remove(holder)) return false;
     removeFrom(this.waitingBy, holder, resource);
@@ -205,17 +205,17 @@ export class LeaseTable {
   }
 
   /** The holder holds a lease or waits for one. */
-  involves(holder: string): boolean {
+  involves(holder: Holder): boolean {
     return this.waitingBy.has(holder) || this.heldBy.has(holder);
   }
 
-  releaseAll(holder: string): { readonly released: readonly LeaseGrant[]; readonly next: readonly LeaseGrant[]; readonly cancelledWaits: readonly string[] } {
+  releaseAll(holder: Holder): { readonly released: readonly LeaseGrant<Holder>[]; readonly next: readonly LeaseGrant<Holder>[]; readonly cancelledWaits: readonly string[] } {
     // Most processes never touch a lease: nothing to build for them.
     if (!this.waitingBy.has(holder) && !this.heldBy.has(holder)) return NOTHING_RELEASED;
     const cancelledWaits = [...(this.waitingBy.get(holder) ?? [])].sort(byCodeUnits);
     for (const resource of cancelledWaits) this.cancelWaiter(resource, holder);
-    const released: LeaseGrant[] = [];
-    const next: LeaseGrant[] = [];
+    const released: LeaseGrant<Holder>[] = [];
+    const next: LeaseGrant<Holder>[] = [];
     for (const resource of [...(this.heldBy.get(holder) ?? [])].sort(byCodeUnits)) {
       const ended = this.end(resource, this.stateOf(resource));
       released.push(ended.released);
@@ -228,33 +228,33 @@ export class LeaseTable {
     return this.resources.get(resource)?.grant.token === token;
   }
 
-  holderOf(resource: string): LeaseGrant | undefined {
+  holderOf(resource: string): LeaseGrant<Holder> | undefined {
     return this.resources.get(resource)?.grant;
   }
 
-  waitersOf(resource: string): readonly string[] {
+  waitersOf(resource: string): readonly Holder[] {
     return this.resources.get(resource)?.waiters.holders() ?? [];
   }
 
-  grants(): readonly LeaseGrant[] {
+  grants(): readonly LeaseGrant<Holder>[] {
     return [...this.resources.values()].map((state) => state.grant).sort((a, b) => byCodeUnits(a.resource, b.resource));
   }
 
   /** The resource's state when the holder holds it with this token; otherwise why not. */
-  private heldWith(resource: string, holder: string, token: number): ResourceState | LeaseError {
+  private heldWith(resource: string, holder: Holder, token: number): ResourceState<Holder> | LeaseError {
     const state = this.resources.get(resource);
     if (state === undefined || state.grant.holder !== holder) return 'not-held';
     return state.grant.token === token ? state : 'stale-token';
   }
 
-  private stateOf(resource: string): ResourceState {
+  private stateOf(resource: string): ResourceState<Holder> {
     const state = this.resources.get(resource);
-    if (state === undefined) throw new Error(`lease invariant broken: ${resource} is indexed as held but has no holder`);
+    assert(state !== undefined, () => `lease ${resource} is indexed as held but has no holder`);
     return state;
   }
 
   /** Ends the current grant and passes the resource to the oldest waiter, if any. */
-  private end(resource: string, state: ResourceState): { released: LeaseGrant; next?: LeaseGrant } {
+  private end(resource: string, state: ResourceState<Holder>): { released: LeaseGrant<Holder>; next?: LeaseGrant<Holder> } {
     const released = state.grant;
     removeFrom(this.heldBy, released.holder, resource);
     const waiter = state.waiters.shift();
@@ -268,7 +268,7 @@ export class LeaseTable {
   }
 
   // Keys in sorted order, so a grant copied into an event is already canonical.
-  private issue(resource: string, holder: string, ttl: number): LeaseGrant {
+  private issue(resource: string, holder: Holder, ttl: number): LeaseGrant<Holder> {
     addTo(this.heldBy, holder, resource);
     return { holder, resource, token: this.nextToken++, ttl };
   }

@@ -9,12 +9,14 @@
 // (default 5 s) — each restart's timer of `period` keeps it counted until it fires — the
 // supervisor gives up: the child's exit becomes final and the supervising process fails.
 // Exits caused by a kill or cancel signal are final: whoever signalled meant it.
+import { assert } from '../bytecode/errors.js';
 import type { SupervisorEntry } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { BudgetAccount, UNLIMITED } from './budget.js';
 import { ALL_CAPS } from './caps.js';
 import type { KernelCore } from './core.js';
-import type { ExitStatus, FinalExit, Frame, Process, ProcessKind } from './process.js';
+import { MAIN_PID, spawnedPid } from './ids.js';
+import { newAgentLoop, type ExitStatus, type FinalExit, type Frame, type Process, type ProcessKind } from './process.js';
 import { releaseAllLeases } from './lease-calls.js';
 import { appended, NONE, removed } from './lists.js';
 import { ROOT_MOUNTS, type Mount } from './vfs.js';
@@ -22,15 +24,15 @@ import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
 
 export interface SpawnSpec {
   readonly kind: ProcessKind;
-  /** Agent spec index (-1: main, or a branch of main). */
-  readonly agent: number;
-  /** Procedure to run (-1: a free agent). */
-  readonly procedure: number;
+  /** Agent spec index; null for main and a branch of main. */
+  readonly agent: number | null;
+  /** Procedure to run; null for a free agent. */
+  readonly procedure: number | null;
   /** The name's stem: the agent spec or branch procedure name. */
   readonly spec: string;
   readonly input: JsonValue;
-  /** Index into code.tasks (-1: none). */
-  readonly task: number;
+  /** Index into code.tasks, if the process is assigned a task. */
+  readonly task: number | null;
   /** Branches: slots copied in from the parent. */
   readonly captured?: readonly JsonValue[];
 }
@@ -41,9 +43,11 @@ const DEFAULT_PERIOD_MS = 5000;
 export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnSpec): Process {
   const count = (k.spawned.get(spec.spec) ?? 0) + 1;
   k.spawned.set(spec.spec, count);
-  const name = parent === null ? 'main' : `${spec.spec}#${count}`;
-  const entry = spec.kind === 'agent' ? k.code.agents[spec.agent] : undefined;
-  const caps = parent === null ? ALL_CAPS : entry !== undefined ? k.childCaps(parent.caps, spec.agent) : parent.caps;
+  const name = parent === null ? MAIN_PID : spawnedPid(spec.spec, count);
+  // An agent gets its spec's caps, mounts and budget; a branch shares its parent's.
+  const ownSpec = spec.kind === 'agent' ? spec.agent : null;
+  const entry = ownSpec === null ? undefined : k.code.agents[ownSpec];
+  const caps = parent === null ? ALL_CAPS : ownSpec !== null && entry !== undefined ? k.childCaps(parent.caps, ownSpec) : parent.caps;
   const mounts: readonly Mount[] = parent === null ? ROOT_MOUNTS : entry !== undefined ? (entry.mounts as Mount[]) : parent.mounts;
   let budget: BudgetAccount;
   let deadline = Infinity;
@@ -56,7 +60,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     budget = parent.budget;
     deadline = parent.deadline;
   }
-  const taskRecord = spec.task >= 0 && parent !== null ? k.tasks.open(spec.task, name, k.taskHolder(parent), spec.input) : undefined;
+  const taskRecord = spec.task !== null && parent !== null ? k.tasks.open(spec.task, name, k.taskHolder(parent), spec.input) : undefined;
   const p: Process = {
     name,
     kind: spec.kind,
@@ -69,7 +73,7 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     mounts,
     budget,
     deadline,
-    task: taskRecord?.id ?? -1,
+    task: taskRecord?.id ?? null,
     incarnation: 1,
     state: 'ready',
     pausedFrom: null,
@@ -81,15 +85,10 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     subscriptions: NONE,
     children: NONE,
     checkpoint: null,
-    handoff: -1,
+    handoff: null,
     attached: NONE,
-    turns: 0,
-    feedback: null,
-    transcript: null,
-    continuation: null,
-    resumed: null,
+    loop: spec.procedure === null ? newAgentLoop() : null,
     crashRetries: 0,
-    turnRetries: null,
     restartWindow: NONE,
     exit: null,
     final: false,
@@ -97,9 +96,9 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   };
   k.processes.set(name, p);
   if (parent !== null) parent.children = appended(parent.children, name);
-  if (entry !== undefined) k.latestOf.set(spec.agent, name);
+  if (ownSpec !== null && entry !== undefined) k.latestOf.set(ownSpec, name);
   const data: { [key: string]: JsonValue } = {
-    budget: parent === null || entry === undefined ? null : k.budgetJson(spec.agent, budget.limit),
+    budget: parent === null || ownSpec === null || entry === undefined ? null : k.budgetJson(ownSpec, budget.limit),
     caps: k.capsJson(caps),
     incarnation: 1,
     input: spec.input,
@@ -110,10 +109,17 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   if (taskRecord !== undefined) data['task'] = taskRecord.id;
   k.emit('proc.spawned', name, data);
   if (taskRecord !== undefined) {
-    k.emit('task.opened', p.parent ?? undefined, { input: spec.input, name: k.code.tasks[spec.task]?.name ?? '', owner: name, task: taskRecord.id });
+    k.emit('task.opened', p.parent ?? undefined, { input: spec.input, name: k.code.tasks[taskRecord.task]?.name ?? '', owner: name, task: taskRecord.id });
   }
   startIncarnation(k, p, spec.captured);
   return p;
+}
+
+/** Spawns an agent of spec `agent` under `parent`: its program, or the agent loop for a free agent. */
+export function spawnAgent(k: KernelCore, parent: Process, agent: number, input: JsonValue, task: number | null): Process {
+  const entry = k.code.agents[agent];
+  assert(entry !== undefined, () => `no agent ${agent}`);
+  return spawnProcess(k, parent, { kind: 'agent', agent, procedure: entry.procedure < 0 ? null : entry.procedure, spec: entry.name, input, task });
 }
 
 /**
@@ -128,18 +134,19 @@ export function exhaustBudget(k: KernelCore, p: Process, limit: 'turns' | 'token
 }
 
 function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonValue[]): void {
-  if (p.procedure >= 0) {
-    const proc = k.code.procedures[p.procedure];
-    if (proc === undefined) throw new Error(`kernel invariant: ${p.name} runs missing procedure ${p.procedure}`);
+  const procedure = p.procedure;
+  if (procedure !== null) {
+    const proc = k.code.procedures[procedure];
+    assert(proc !== undefined, () => `${p.name} runs missing procedure ${procedure}`);
     const checkpoint = p.checkpoint;
     let frame: Frame;
     if (checkpoint !== null) {
-      frame = { procedure: p.procedure, pc: checkpoint.pc, slots: [...checkpoint.slots], stack: [] };
+      frame = { procedure, pc: checkpoint.pc, slots: [...checkpoint.slots], stack: [] };
     } else {
       const slots: JsonValue[] = new Array<JsonValue>(proc.slots).fill(null);
       if ((proc.params ?? 0) > 0) slots[0] = p.input;
       if (captured !== undefined) proc.captures.forEach(([, inner], i) => (slots[inner] = captured[i] ?? null));
-      frame = { procedure: p.procedure, pc: 0, slots, stack: [] };
+      frame = { procedure, pc: 0, slots, stack: [] };
     }
     p.frame = frame;
   } else {
@@ -241,12 +248,12 @@ function endIncarnation(k: KernelCore, p: Process): void {
     if (c !== undefined && !c.final) exitProcess(k, c, 'killed', null, { kind: 'parent-exited', parent: p.name }, { final: true });
   }
   p.frame = null;
-  p.continuation = null;
+  if (p.loop !== null) p.loop.continuation = null;
 }
 
 /** A failed agent whose retry policy covers crashes restarts after its backoff. */
 function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit): boolean {
-  const policy = retryPolicyFor(k.code, p.agent, taskOf(k, p));
+  const policy = retryPolicyFor(k.code, p.agent, k.taskIndexOf(p));
   const used = p.crashRetries;
   if (!mayRetry(policy, 'crash', used)) return false;
   p.crashRetries = used + 1;
@@ -258,17 +265,13 @@ function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit): boolean {
   return true;
 }
 
-function taskOf(k: KernelCore, p: Process): number {
-  return p.task >= 0 ? (k.tasks.get(p.task)?.task ?? -1) : -1;
-}
-
 function policyOf(k: KernelCore, supervisor: Process): SupervisorEntry | undefined {
-  const index = supervisor.agent < 0 ? k.code.mainSupervisor : (k.code.agents[supervisor.agent]?.supervisor ?? -1);
+  const index = supervisor.agent === null ? k.code.mainSupervisor : (k.code.agents[supervisor.agent]?.supervisor ?? -1);
   return index >= 0 ? k.code.supervisors[index] : undefined;
 }
 
 function restartType(k: KernelCore, child: Process, policy: SupervisorEntry): 'permanent' | 'transient' | 'temporary' {
-  return k.code.agents[child.agent]?.restart ?? policy.restart ?? 'transient';
+  return k.agentOf(child)?.restart ?? policy.restart ?? 'transient';
 }
 
 function wantsRestart(type: 'permanent' | 'transient' | 'temporary', status: ExitStatus): boolean {
@@ -313,11 +316,7 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
   p.incarnation++;
   p.exit = null;
   p.attached = NONE;
-  p.turnRetries = null;
-  p.feedback = null;
-  p.transcript = null;
-  p.continuation = null;
-  p.turns = 0;
+  if (p.loop !== null) p.loop = newAgentLoop();
   const data: { [key: string]: JsonValue } = {};
   if (attempt !== undefined) data['attempt'] = attempt;
   data['cause'] = cause;
@@ -343,7 +342,7 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
   const parent = p.parent === null ? undefined : k.processes.get(p.parent);
   if (parent !== undefined && p.kind === 'agent') parent.budget.refundUnused(p.budget);
   if (p.mailbox !== null) for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
-  if (k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
+  if (p.agent !== null && k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
   const awaiters = p.awaiters;
   p.awaiters = NONE;
   for (const waiter of awaiters) k.onFinal(k.process(waiter), p);
@@ -352,7 +351,7 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
 }
 
 function settleTask(k: KernelCore, p: Process, exit: FinalExit): void {
-  const record = p.task >= 0 ? k.tasks.get(p.task) : undefined;
+  const record = p.task === null ? undefined : k.tasks.get(p.task);
   if (record === undefined || record.state !== 'open') return;
   if (exit.status === 'ok' || exit.status === 'unverified') {
     record.state = 'produced';

@@ -1,49 +1,54 @@
 // The process syscalls: spawn, call, await, signal, parallel, exit and fail, and the two
 // instructions that name processes (PARENT, AGENT_REF).
+import { assert } from '../bytecode/errors.js';
 import type { Instruction } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { SIGNAL_OPS, type SignalOp } from '../bytecode/opcodes.js';
+import type { SignalOp } from '../bytecode/opcodes.js';
 import { allows } from './caps.js';
 import type { KernelCore } from './core.js';
 import { handle, handleName } from './handles.js';
-import { exitProcess, exitValue, spawnProcess } from './lifecycle.js';
+import type { EffectId, Pid } from './ids.js';
+import { exitProcess, exitValue, spawnAgent, spawnProcess } from './lifecycle.js';
 import { appended, removed } from './lists.js';
+import { agentOperand, flagOperand, indexesOperand, optionalMsOperand, optionalTaskOperand, signalOperand } from './operands.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import { exitOk } from './overlay.js';
 import type { Process } from './process.js';
 
-function popInput(p: Process, flag: number): JsonValue {
-  return flag === 1 ? (p.frame?.stack.pop() ?? null) : null;
+function popInput(p: Process, given: boolean): JsonValue {
+  return given ? (p.frame?.stack.pop() ?? null) : null;
 }
 
-function spawnAgent(k: KernelCore, p: Process, agent: number, task: number, input: JsonValue): Process | undefined {
+/** SPAWN and CALL: the agent of operand 1, with the task of operand 2, when the caps allow it. */
+function spawnChild(k: KernelCore, p: Process, ins: Instruction, op: 'SPAWN' | 'CALL', input: JsonValue): Process | undefined {
+  const agent = agentOperand(ins, op, 1);
   const entry = k.code.agents[agent];
-  if (entry === undefined) throw new Error(`kernel invariant: no agent ${agent}`);
+  assert(entry !== undefined, () => `no agent ${agent}`);
   if (!allows(p.caps, { kind: 'spawn', agent })) {
     deny(k, p, 'spawn', { agent: entry.name });
     return undefined;
   }
-  return spawnProcess(k, p, { kind: 'agent', agent, procedure: entry.procedure, spec: entry.name, input, task });
+  return spawnAgent(k, p, agent, input, optionalTaskOperand(ins, op, 2));
 }
 
 export function spawnCall(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const input = popInput(p, ins[3] as number);
-  const child = spawnAgent(k, p, ins[1] as number, ins[2] as number, input);
+  const input = popInput(p, flagOperand(ins, 'SPAWN', 3));
+  const child = spawnChild(k, p, ins, 'SPAWN', input);
   if (child === undefined) return 'stop';
   p.frame?.stack.push(handle(child.name));
   return 'continue';
 }
 
 /** Blocks `p` until `target` ends for good, or until the timeout (then the target is cancelled when asked). */
-function awaitName(k: KernelCore, p: Process, target: Process, timeout: number, cancelOnTimeout: boolean): SyscallOutcome {
+function awaitName(k: KernelCore, p: Process, target: Process, timeout: number | null, cancelOnTimeout: boolean): SyscallOutcome {
   if (target.final && target.exit !== null) {
     p.frame?.stack.push(exitValue(target.exit));
     return 'continue';
   }
-  const wait = { kind: 'await' as const, target: target.name, timer: null as string | null, cancelOnTimeout };
+  const wait = { kind: 'await' as const, target: target.name, timer: null as EffectId | null, cancelOnTimeout };
   k.block(p, wait);
   if (!target.awaiters.includes(p.name)) target.awaiters = appended(target.awaiters, p.name);
-  if (timeout >= 0) {
+  if (timeout !== null) {
     wait.timer = k.timer(p, timeout, 'await', () => {
       if (p.wait !== wait) return;
       target.awaiters = removed(target.awaiters, p.name);
@@ -55,10 +60,10 @@ function awaitName(k: KernelCore, p: Process, target: Process, timeout: number, 
 }
 
 export function callAgent(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const input = popInput(p, ins[3] as number);
-  const child = spawnAgent(k, p, ins[1] as number, ins[2] as number, input);
+  const input = popInput(p, flagOperand(ins, 'CALL', 3));
+  const child = spawnChild(k, p, ins, 'CALL', input);
   if (child === undefined) return 'stop';
-  return awaitName(k, p, child, ins[4] as number, true);
+  return awaitName(k, p, child, optionalMsOperand(ins, 'CALL', 4), true);
 }
 
 export function awaitProcess(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
@@ -69,7 +74,7 @@ export function awaitProcess(k: KernelCore, p: Process, ins: Instruction): Sysca
     p.frame?.stack.push({ output: null, reason: { kind: 'unknown-process', target }, status: 'failed' });
     return 'continue';
   }
-  return awaitName(k, p, process, ins[1] as number, false);
+  return awaitName(k, p, process, optionalMsOperand(ins, 'AWAIT', 1), false);
 }
 
 /** Wakes a process whose await, call or join was waiting on `ended`. */
@@ -85,7 +90,7 @@ export function wakeOnFinal(k: KernelCore, waiter: Process, ended: Process): voi
 }
 
 /** Applies a signal from `from` to `target`; recorded even when the target has already ended. */
-export function signalProcess(k: KernelCore, from: string, target: Process, op: SignalOp): void {
+export function signalProcess(k: KernelCore, from: Pid | 'host', target: Process, op: SignalOp): void {
   k.emit('proc.signalled', target.name, { from, op });
   if (target.final) return;
   switch (op) {
@@ -108,8 +113,7 @@ export function signalProcess(k: KernelCore, from: string, target: Process, op: 
 }
 
 export function signal(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const op = SIGNAL_OPS[ins[1] as number];
-  if (op === undefined) throw new Error(`kernel invariant: unknown signal ${ins[1]}`);
+  const op = signalOperand(ins, 'SIGNAL', 1);
   const value = p.frame?.stack.pop() ?? null;
   const name = handleName(value);
   const target = name === undefined ? undefined : k.processes.get(name);
@@ -120,21 +124,21 @@ export function signal(k: KernelCore, p: Process, ins: Instruction): SyscallOutc
 }
 
 export function parallel(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const procedures = k.constant(ins[1] as number) as number[];
+  const procedures = indexesOperand(k.constants, ins, 'PARALLEL', 1);
   if (procedures.length === 0) return 'continue';
   const slots = p.frame?.slots ?? [];
   const branches = procedures.map((index) => {
     const proc = k.code.procedures[index];
-    if (proc === undefined) throw new Error(`kernel invariant: no branch procedure ${index}`);
+    assert(proc !== undefined, () => `no branch procedure ${index}`);
     const captured = proc.captures.map(([outer]) => slots[outer] ?? null);
-    return spawnProcess(k, p, { kind: 'branch', agent: p.agent, procedure: index, spec: proc.name, input: null, task: -1, captured }).name;
+    return spawnProcess(k, p, { kind: 'branch', agent: p.agent, procedure: index, spec: proc.name, input: null, task: null, captured }).name;
   });
   k.block(p, { kind: 'join', branches, procedures });
   return 'stop';
 }
 
 /** A branch ended: a failure fails the parent; when all succeeded their writes are copied back in branch order. */
-function joinBranch(k: KernelCore, parent: Process, ended: Process, branches: readonly string[]): void {
+function joinBranch(k: KernelCore, parent: Process, ended: Process, branches: readonly Pid[]): void {
   const exit = ended.exit;
   if (exit === null) return;
   if (exit.status !== 'ok') {
@@ -146,7 +150,7 @@ function joinBranch(k: KernelCore, parent: Process, ended: Process, branches: re
   if (!all.every((b) => b.final)) return;
   const slots = parent.frame?.slots;
   for (const b of all) {
-    const proc = k.code.procedures[b.procedure];
+    const proc = b.procedure === null ? undefined : k.code.procedures[b.procedure];
     const finalSlots = k.branchSlots.get(b.name);
     if (proc === undefined || slots === undefined || finalSlots === undefined) continue;
     for (const [inner, outer] of proc.writes) slots[outer] = finalSlots[inner] ?? null;
@@ -157,7 +161,7 @@ function joinBranch(k: KernelCore, parent: Process, ended: Process, branches: re
 }
 
 export function exit(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const value = popInput(p, ins[1] as number);
+  const value = popInput(p, flagOperand(ins, 'EXIT', 1));
   if (p.kind === 'branch' && p.frame !== null) k.branchSlots.set(p.name, [...p.frame.slots]);
   exitOk(k, p, value);
   return 'stop';
@@ -173,7 +177,7 @@ export function parent(k: KernelCore, p: Process): SyscallOutcome {
 }
 
 export function agentRef(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const name = k.latestOf.get(ins[1] as number);
+  const name = k.latestOf.get(agentOperand(ins, 'AGENT_REF', 1));
   p.frame?.stack.push(name === undefined ? null : handle(name));
   return 'continue';
 }

@@ -1,8 +1,10 @@
 // A process record: one stable name, the incarnation running under it now, and everything the
 // kernel keeps about it between steps (frame, wait, inbox, leases, budget, supervision).
+import { assert } from '../bytecode/errors.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { BudgetAccount } from './budget.js';
 import type { Caps } from './caps.js';
+import type { ArtifactId, EffectId, Pid, TaskRecordId } from './ids.js';
 import type { Mailbox } from './mailbox.js';
 import type { Mount } from './vfs.js';
 
@@ -14,12 +16,12 @@ export type LifecycleState = 'ready' | 'running' | 'blocked' | 'paused' | 'resta
 
 /** What a blocked process waits for; the kernel resumes it by pushing a value. */
 export type Wait =
-  | { readonly kind: 'effect'; readonly effect: string }
-  | { readonly kind: 'recv'; readonly from: string | null; timer: string | null }
-  | { readonly kind: 'await'; readonly target: string; timer: string | null; readonly cancelOnTimeout: boolean }
-  | { readonly kind: 'acquire'; readonly resource: string; readonly ttl: number; timer: string | null }
-  | { readonly kind: 'join'; readonly branches: readonly string[]; readonly procedures: readonly number[] }
-  | { readonly kind: 'verify'; readonly verifier: string; readonly record: number };
+  | { readonly kind: 'effect'; readonly effect: EffectId }
+  | { readonly kind: 'recv'; readonly from: Pid | null; timer: EffectId | null }
+  | { readonly kind: 'await'; readonly target: Pid; timer: EffectId | null; readonly cancelOnTimeout: boolean }
+  | { readonly kind: 'acquire'; readonly resource: string; readonly ttl: number | null; timer: EffectId | null }
+  | { readonly kind: 'join'; readonly branches: readonly Pid[]; readonly procedures: readonly number[] }
+  | { readonly kind: 'verify'; readonly verifier: Pid; readonly record: TaskRecordId | null };
 
 export interface Frame {
   readonly procedure: number;
@@ -29,7 +31,7 @@ export interface Frame {
 }
 
 export interface Checkpoint {
-  readonly artifact: number;
+  readonly artifact: ArtifactId;
   readonly pc: number;
   readonly slots: readonly JsonValue[];
 }
@@ -41,14 +43,34 @@ export interface FinalExit {
   readonly reason?: JsonValue;
 }
 
+/** A free agent's loop between steps (free-agent.ts): made when one is spawned, afresh on each restart. */
+export interface AgentLoop {
+  /** Model turns taken. */
+  turns: number;
+  /** What was wrong with the last reply, told to the model on the next turn. */
+  feedback: string | null;
+  /** The conversation so far (system, user, assistant and tool entries). */
+  transcript: JsonValue[] | null;
+  /** What to do with `resumed` when next stepped (the rest of a turn's tool calls). */
+  continuation: ((value: JsonValue) => void) | null;
+  /** The value a wait ended with, for the continuation. */
+  resumed: JsonValue;
+  /** Retries used on the current run of failed or malformed turns (reset by a good one); made on the first turn. */
+  turnRetries: { used: number } | null;
+}
+
+export function newAgentLoop(): AgentLoop {
+  return { turns: 0, feedback: null, transcript: null, continuation: null, resumed: null, turnRetries: null };
+}
+
 export interface Process {
-  readonly name: string;
+  readonly name: Pid;
   readonly kind: ProcessKind;
-  /** The agent spec it runs as (-1 for main); a branch runs as the agent that started it. */
-  readonly agent: number;
-  /** The procedure it starts in (-1: a free agent, which runs the agent loop). */
-  readonly procedure: number;
-  readonly parent: string | null;
+  /** The agent spec it runs as; null for main and main's branches (a branch runs as the agent that started it). */
+  readonly agent: number | null;
+  /** The procedure it starts in; null for a free agent, which runs the agent loop instead. */
+  readonly procedure: number | null;
+  readonly parent: Pid | null;
   /** Spawn order among all processes: rest_for_one restarts the failed child and those spawned after it. */
   readonly order: number;
   readonly input: JsonValue;
@@ -57,47 +79,44 @@ export interface Process {
   readonly budget: BudgetAccount;
   /** The time budget's deadline on the kernel's virtual clock (Infinity: none). */
   readonly deadline: number;
-  /** The task record this process works on (-1: none). */
-  readonly task: number;
+  /** The task record this process works on, if any. */
+  readonly task: TaskRecordId | null;
   incarnation: number;
   state: LifecycleState;
   /** The state to return to when resumed from `paused`. */
   pausedFrom: LifecycleState | null;
   frame: Frame | null;
   wait: Wait | null;
-  /** Effects in flight, by id, in request order. */
-  /** Made on its first effect: most processes of a fan-out never have one in flight for long. */
-  effects: Set<string> | null;
+  /** Effects in flight, by id, in request order; made on its first effect (most processes of a fan-out never have one in flight for long). */
+  effects: Set<EffectId> | null;
   effectCount: number;
   /** Made on the first message: most processes of a fan-out only send. */
-  mailbox: Mailbox | null;
+  mailbox: Mailbox<Pid> | null;
   // The lists below are NONE (lists.ts) while empty, as they are for most processes.
   /** Topics, in subscription order (a short list: arrays cost a quarter of a Set per process). */
   subscriptions: readonly string[];
-  children: readonly string[];
+  children: readonly Pid[];
   checkpoint: Checkpoint | null;
-  handoff: number;
+  /** Its latest handoff artifact, which a restarted free agent is told of. */
+  handoff: ArtifactId | null;
   /** Artifacts this incarnation recorded, for its task's `produced` record. */
-  attached: readonly number[];
-  /** Free agents: model turns taken. */
-  turns: number;
-  /** Free agents: what was wrong with the last reply, told to the model on the next turn. */
-  feedback: string | null;
-  /** Free agents: the conversation so far (system, user, assistant and tool entries). */
-  transcript: JsonValue[] | null;
-  /** Free agents: what to do with `resumed` when next stepped (the rest of a turn's tool calls). */
-  continuation: ((value: JsonValue) => void) | null;
-  /** Free agents: the value a wait ended with, for the continuation. */
-  resumed: JsonValue;
+  attached: readonly ArtifactId[];
+  /** Free agents: the loop's state; null for a process that runs a program. */
+  loop: AgentLoop | null;
   /** Crash retries used by this name: they span incarnations, or a crash loop would never end. */
   crashRetries: number;
-  /** Free agents: retries used on the current run of failed or malformed turns (reset by a good one); made on the first turn. */
-  turnRetries: { used: number } | null;
   /** Supervisor bookkeeping for this process's children: timers of restarts still inside the period. */
-  restartWindow: readonly string[];
+  restartWindow: readonly EffectId[];
   exit: FinalExit | null;
   /** True once the name has ended for good (no restart will follow). */
   final: boolean;
   /** Who waits for this name's final exit. */
-  awaiters: readonly string[];
+  awaiters: readonly Pid[];
+}
+
+/** A free agent's loop state; only the free-agent loop and its tools ask for it. */
+export function agentLoop(p: Process): AgentLoop {
+  const loop = p.loop;
+  assert(loop !== null, () => `${p.name} runs a program, not the agent loop`);
+  return loop;
 }

@@ -1,24 +1,26 @@
 // Syscalls that leave records: attach (an artifact), checkpoint (the process's resumable
 // state, itself an artifact) and verify (a task's verification gate, judged by a tool or by an
 // agent outside the producer's lineage, with rejected work retried when the task's policy says so).
+import { assert } from '../bytecode/errors.js';
 import type { ArtifactEntry, Instruction } from '../bytecode/format.js';
 import { isObject, type JsonValue } from '../bytecode/json.js';
 import { artifactRef, type ArtifactRecord } from './artifacts.js';
 import type { KernelCore } from './core.js';
 import { runTool } from './effect-calls.js';
-import { spawnProcess } from './lifecycle.js';
+import { spawnAgent } from './lifecycle.js';
 import { appended } from './lists.js';
+import { artifactOperand, flagOperand, taskOperand } from './operands.js';
 import { fail, failingInstruction, type SyscallOutcome } from './outcomes.js';
 import type { Process } from './process.js';
 import { mayRetry, retryDelay, retryPolicyFor } from './retry.js';
 import { stateAfterVerdict } from './rules.js';
 import type { TaskRecord } from './tasks.js';
 
-export function recordArtifact(k: KernelCore, p: Process, kind: string, value: JsonValue): number {
+export function recordArtifact(k: KernelCore, p: Process, kind: string, value: JsonValue): ArtifactRecord {
   const { record, blob } = k.artifacts.record(kind, value, p.name, p.incarnation);
   k.blob(blob);
   k.emit('artifact.recorded', p.name, { hash: record.hash, id: record.id, incarnation: p.incarnation, inputs: [...record.inputs], kind, size: record.size });
-  return record.id;
+  return record;
 }
 
 /**
@@ -29,16 +31,17 @@ export function recordArtifact(k: KernelCore, p: Process, kind: string, value: J
 export function attachValue(k: KernelCore, p: Process, entry: ArtifactEntry, value: JsonValue): { readonly ref: JsonValue } | { readonly problem: string } {
   const problem = entry.schema >= 0 ? k.validator.problem(entry.schema, value) : undefined;
   if (problem !== undefined) return { problem };
-  const id = recordArtifact(k, p, entry.name, value);
-  p.attached = appended(p.attached, id);
-  if (entry.name === 'handoff') p.handoff = id;
-  return { ref: artifactRef(k.artifacts.get(id) as ArtifactRecord) };
+  const record = recordArtifact(k, p, entry.name, value);
+  p.attached = appended(p.attached, record.id);
+  if (entry.name === 'handoff') p.handoff = record.id;
+  return { ref: artifactRef(record) };
 }
 
 export function attach(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
   const value = p.frame?.stack.pop() ?? null;
-  const entry = k.code.artifacts[ins[1] as number];
-  if (entry === undefined) throw new Error(`kernel invariant: no artifact kind ${ins[1]}`);
+  const kind = artifactOperand(ins, 'ATTACH', 1);
+  const entry = k.code.artifacts[kind];
+  assert(entry !== undefined, () => `no artifact kind ${kind}`);
   const attached = attachValue(k, p, entry, value);
   if ('problem' in attached) return fail(k, p, { artifact: entry.name, error: attached.problem, kind: 'malformed-artifact' });
   p.frame?.stack.push(attached.ref);
@@ -47,11 +50,12 @@ export function attach(k: KernelCore, p: Process, ins: Instruction): SyscallOutc
 
 export function checkpoint(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
   const frame = p.frame;
-  if (frame === null) throw new Error(`kernel invariant: ${p.name} checkpoints without a frame`);
-  const value = ins[1] === 1 ? (frame.stack.pop() ?? null) : null;
+  assert(frame !== null, () => `${p.name} checkpoints without a frame`);
+  const value = flagOperand(ins, 'CHECKPOINT', 1) ? (frame.stack.pop() ?? null) : null;
   const inbox = (p.mailbox?.snapshot() ?? []).map((m) => ({ from: m.from, msg: m.id }));
-  const content = { handoff: p.handoff, inbox, pc: frame.pc, slots: [...frame.slots], value };
-  const id = recordArtifact(k, p, 'checkpoint', content);
+  // The recorded form names no handoff as -1.
+  const content = { handoff: p.handoff ?? -1, inbox, pc: frame.pc, slots: [...frame.slots], value };
+  const { id } = recordArtifact(k, p, 'checkpoint', content);
   p.checkpoint = { artifact: id, pc: frame.pc, slots: [...frame.slots] };
   k.emit('checkpoint.saved', p.name, { artifact: id, pc: frame.pc });
   return 'continue';
@@ -81,15 +85,15 @@ function judge(k: KernelCore, p: Process, taskIndex: number, record: TaskRecord 
   }
   if ('agent' in verification) {
     const verifier = k.code.agents[verification.agent];
-    if (verifier === undefined) throw new Error(`kernel invariant: task ${task.name} names no verifier`);
+    assert(verifier !== undefined, () => `task ${task.name} names no verifier`);
     if (task.owner >= 0 && lineageOf(k, task.owner) === verifier.lineage) {
       k.emit('cap.denied', p.name, { at: failingInstruction(p), detail: { task: task.name, verifier: verifier.name }, op: 'verify' });
       done({ passed: false, reason: { kind: 'verifier-is-producer', verifier: verifier.name } }, verifier.name);
       return false;
     }
     const input = { description: task.description ?? null, producer: record?.owner ?? null, task: task.name, value };
-    const child = spawnProcess(k, p, { kind: 'agent', agent: verification.agent, procedure: verifier.procedure, spec: verifier.name, input, task: -1 });
-    k.block(p, { kind: 'verify', record: record?.id ?? -1, verifier: child.name });
+    const child = spawnAgent(k, p, verification.agent, input, null);
+    k.block(p, { kind: 'verify', record: record?.id ?? null, verifier: child.name });
     k.verifyWaits.set(child.name, (exit) => done(agentVerdict(exit), child.name));
     child.awaiters = appended(child.awaiters, p.name);
     return true;
@@ -107,8 +111,8 @@ function judge(k: KernelCore, p: Process, taskIndex: number, record: TaskRecord 
 }
 
 export function verify(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const taskIndex = ins[1] as number;
-  const value = ins[2] === 1 ? (p.frame?.stack.pop() ?? null) : null;
+  const taskIndex = taskOperand(ins, 'VERIFY', 1);
+  const value = flagOperand(ins, 'VERIFY', 2) ? (p.frame?.stack.pop() ?? null) : null;
   const attemptVerify = (record: TaskRecord | undefined, judged: JsonValue, retries: number): boolean =>
     judge(k, p, taskIndex, record, judged, (verdict, by) => {
       settleVerdict(k, p, record, verdict, by);
@@ -138,17 +142,17 @@ function settleVerdict(k: KernelCore, p: Process, record: TaskRecord | undefined
  */
 function retryRejected(k: KernelCore, p: Process, record: TaskRecord, verdict: JsonValue, retries: number, again: (next: TaskRecord, output: JsonValue) => void): boolean {
   const task = k.code.tasks[record.task];
-  const policy = retryPolicyFor(k.code, task?.owner ?? -1, record.task);
-  if (task === undefined || task.owner < 0 || !mayRetry(policy, 'rejected', retries)) return false;
-  const owner = k.code.agents[task.owner];
-  if (owner === undefined) return false;
+  const owner = task === undefined || task.owner < 0 ? null : task.owner;
+  const policy = retryPolicyFor(k.code, owner, record.task);
+  if (owner === null || k.code.agents[owner] === undefined || !mayRetry(policy, 'rejected', retries)) return false;
   const backoff = retryDelay(policy, retries + 1);
   k.emit('retry.scheduled', p.name, { attempt: retries + 2, backoff, on: 'rejected' });
   const incarnation = p.incarnation;
   const timer = k.timer(p, backoff, 'backoff', () => {
     if (p.incarnation !== incarnation || p.state === 'exited') return;
-    const child = spawnProcess(k, p, { kind: 'agent', agent: task.owner, procedure: owner.procedure, spec: owner.name, input: { input: record.input, rejected: verdict }, task: record.task });
-    const next = k.tasks.get(child.task) as TaskRecord;
+    const child = spawnAgent(k, p, owner, { input: record.input, rejected: verdict }, record.task);
+    const next = child.task === null ? undefined : k.tasks.get(child.task);
+    assert(next !== undefined, () => `${child.name} was spawned for task ${record.task} but holds no record`);
     k.block(p, { kind: 'verify', record: next.id, verifier: child.name });
     k.verifyWaits.set(child.name, (exit) => {
       if (exit?.status === 'ok' || exit?.status === 'unverified') again(next, exit.output);

@@ -6,9 +6,9 @@ import type { Code, RetryEntry } from '../bytecode/format.js';
 export type FailureKind = RetryEntry['on'][number];
 
 /** The policy governing an agent's failures: its task's policy when it has one, else its own. */
-export function retryPolicyFor(code: Code, agent: number, task: number): RetryEntry | undefined {
-  const taskPolicy = task >= 0 ? (code.tasks[task]?.retry ?? -1) : -1;
-  const index = taskPolicy >= 0 ? taskPolicy : agent >= 0 ? (code.agents[agent]?.retry ?? -1) : -1;
+export function retryPolicyFor(code: Code, agent: number | null, task: number | null): RetryEntry | undefined {
+  const taskPolicy = task === null ? -1 : (code.tasks[task]?.retry ?? -1);
+  const index = taskPolicy >= 0 ? taskPolicy : agent === null ? -1 : (code.agents[agent]?.retry ?? -1);
   return index >= 0 ? code.retries[index] : undefined;
 }
 

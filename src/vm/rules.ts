@@ -34,12 +34,12 @@ export function stateAfterVerdict(state: TaskState, passed: boolean): TaskState 
   return passed ? 'verified' : 'rejected';
 }
 
-/** A process as the holder rule sees it. */
-export interface Lineage {
-  readonly name: string;
+/** A process as the holder rule sees it, named by N (the kernel's Pid, or inspection's plain names). */
+export interface Lineage<N extends string = string> {
+  readonly name: N;
   readonly kind: ProcessKind;
   /** Who spawned it; null for main. */
-  readonly parent: string | null;
+  readonly parent: N | null;
 }
 
 /**
@@ -48,7 +48,7 @@ export interface Lineage {
  * that process's budget, and a task called in one branch can be verified in another or after the
  * join. `processOf` finds a process by name; a missing one ends the walk where it is.
  */
-export function holderOf<P extends Lineage>(p: P, processOf: (name: string) => P | undefined): string {
+export function holderOf<N extends string, P extends Lineage<N>>(p: P, processOf: (name: N) => P | undefined): N {
   let at = p;
   while (at.kind === 'branch' && at.parent !== null) {
     const parent = processOf(at.parent);

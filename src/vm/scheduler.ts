@@ -2,13 +2,14 @@
 // random policy runs rounds, each a shuffle (from the `scheduler` stream) of the processes that
 // were ready when the round began. Either way a process that stays ready runs within two rounds,
 // which is the fairness bound the seed sweep checks.
+import type { Pid } from './ids.js';
 import type { RandomStreams } from './rng.js';
 
 export type SchedulingPolicy = 'round-robin' | 'random';
 
 /** One place in a round; a process removed and added again gets a new one, and its old one is skipped. */
 interface Entry {
-  readonly name: string;
+  readonly name: Pid;
 }
 
 export class Scheduler {
@@ -16,7 +17,7 @@ export class Scheduler {
   private roundHead = 0;
   private nextRound: Entry[] = [];
   /** Each queued process's one live entry. */
-  private readonly queued = new Map<string, Entry>();
+  private readonly queued = new Map<Pid, Entry>();
 
   constructor(
     private readonly policy: SchedulingPolicy,
@@ -24,7 +25,7 @@ export class Scheduler {
   ) {}
 
   /** Marks a process ready; a process already queued keeps its place. */
-  add(name: string): void {
+  add(name: Pid): void {
     if (this.queued.has(name)) return;
     const entry = { name };
     this.queued.set(name, entry);
@@ -32,7 +33,7 @@ export class Scheduler {
   }
 
   /** Forgets a process (it blocked, exited or was paused while queued). */
-  remove(name: string): void {
+  remove(name: Pid): void {
     this.queued.delete(name);
   }
 
@@ -41,7 +42,7 @@ export class Scheduler {
   }
 
   /** The next ready process, or undefined when none is. */
-  next(): string | undefined {
+  next(): Pid | undefined {
     for (;;) {
       if (this.roundHead >= this.round.length) {
         if (this.nextRound.length === 0) return undefined;
@@ -56,7 +57,7 @@ export class Scheduler {
   }
 
   /** Every queued process, in the order the scheduler holds them (for checks and inspection). */
-  pending(): string[] {
+  pending(): Pid[] {
     return [...this.round.slice(this.roundHead), ...this.nextRound].filter((e) => this.queued.get(e.name) === e).map((e) => e.name);
   }
 

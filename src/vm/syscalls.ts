@@ -7,6 +7,7 @@ import { publish, recv, send, subscribe } from './ipc-calls.js';
 import { acquire, release, renew } from './lease-calls.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import { allows } from './caps.js';
+import { optionalMsOperand, stringOperand } from './operands.js';
 import type { Process } from './process.js';
 import { agentRef, awaitProcess, callAgent, exit, failCall, parallel, parent, signal, spawnCall } from './process-calls.js';
 import { attach, checkpoint, verify } from './record-calls.js';
@@ -14,13 +15,13 @@ import { attach, checkpoint, verify } from './record-calls.js';
 export type Syscall = (k: KernelCore, p: Process, ins: Instruction) => SyscallOutcome;
 
 function acquireCall(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const resource = k.constant(ins[1] as number) as string;
+  const resource = stringOperand(k.constants, ins, 'ACQUIRE', 1);
   if (!allows(p.caps, { kind: 'lease', resource })) return deny(k, p, 'acquire', { resource });
-  return acquire(k, p, resource, ins[2] as number, ins[3] as number) ? 'stop' : 'continue';
+  return acquire(k, p, resource, optionalMsOperand(ins, 'ACQUIRE', 2), optionalMsOperand(ins, 'ACQUIRE', 3)) ? 'stop' : 'continue';
 }
 
 function renewCall(k: KernelCore, p: Process, ins: Instruction): SyscallOutcome {
-  const problem = renew(k, p, p.frame?.stack.pop() ?? null, ins[1] as number);
+  const problem = renew(k, p, p.frame?.stack.pop() ?? null, optionalMsOperand(ins, 'RENEW', 1));
   return problem === undefined ? 'continue' : fail(k, p, problem);
 }
 

@@ -3,30 +3,31 @@
 // required verification has passed, and the verifier is never of the producer's lineage.
 import type { TaskEntry } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
+import { taskRecordId, type ArtifactId, type Pid, type TaskRecordId } from './ids.js';
 
 export type TaskState = 'open' | 'produced' | 'verified' | 'rejected' | 'failed';
 
 export interface TaskRecord {
-  readonly id: number;
+  readonly id: TaskRecordId;
   /** Index into code.tasks. */
   readonly task: number;
-  readonly owner: string;
+  readonly owner: Pid;
   /** The process that assigned it (spawned the owner with it). */
-  readonly opener: string;
+  readonly opener: Pid;
   readonly input: JsonValue;
   state: TaskState;
   output: JsonValue;
-  artifacts: number[];
+  artifacts: ArtifactId[];
   verdict: JsonValue;
 }
 
 export class TaskTable {
   private readonly records: TaskRecord[] = [];
   /** Each opener's records, oldest first: what a process's exit checks, without a scan of every record. */
-  private readonly byOpener = new Map<string, TaskRecord[]>();
+  private readonly byOpener = new Map<Pid, TaskRecord[]>();
 
-  open(task: number, owner: string, opener: string, input: JsonValue): TaskRecord {
-    const record: TaskRecord = { id: this.records.length, task, owner, opener, input, state: 'open', output: null, artifacts: [], verdict: null };
+  open(task: number, owner: Pid, opener: Pid, input: JsonValue): TaskRecord {
+    const record: TaskRecord = { id: taskRecordId(this.records.length), task, owner, opener, input, state: 'open', output: null, artifacts: [], verdict: null };
     this.records.push(record);
     const own = this.byOpener.get(opener);
     if (own === undefined) this.byOpener.set(opener, [record]);
@@ -34,12 +35,12 @@ export class TaskTable {
     return record;
   }
 
-  get(id: number): TaskRecord | undefined {
+  get(id: TaskRecordId): TaskRecord | undefined {
     return this.records[id];
   }
 
   /** The latest record of a task that the opener assigned, if any. */
-  latest(task: number, opener: string): TaskRecord | undefined {
+  latest(task: number, opener: Pid): TaskRecord | undefined {
     const own = this.byOpener.get(opener) ?? [];
     for (let i = own.length - 1; i >= 0; i--) {
       const r = own[i] as TaskRecord;
@@ -49,7 +50,7 @@ export class TaskTable {
   }
 
   /** A record the opener assigned was produced and never judged, though its task requires verification. */
-  hasUnverified(opener: string, tasks: readonly TaskEntry[]): boolean {
+  hasUnverified(opener: Pid, tasks: readonly TaskEntry[]): boolean {
     const own = this.byOpener.get(opener);
     return own !== undefined && own.some((r) => r.state === 'produced' && tasks[r.task]?.verify !== undefined);
   }

@@ -1,5 +1,6 @@
 // Lexical resolution of a virtual path against a process's mounts. The host still checks the
 // real path at open time (symlinks); this decides which mount a path names and whether it may be written.
+import { assert } from '../bytecode/errors.js';
 
 export interface Mount {
   readonly kind: 'scratch' | 'shared' | 'reference' | 'overlay';
@@ -77,7 +78,7 @@ function chooseMount(mounts: readonly Mount[], path: string): Mount | undefined 
   let best: Mount | undefined;
   for (const mount of mounts) {
     const normal = normalizeVirtualPath(mount.path);
-    if (!normal.ok || normal.path !== mount.path) throw new Error(`vfs invariant: mount paths are absolute and normalised, got ${quote(mount.path)}`);
+    assert(normal.ok && normal.path === mount.path, () => `mount paths are absolute and normalised, got ${quote(mount.path)}`);
     if (!inside(path, mount.path)) continue;
     const deeper = best === undefined || mount.path.length > best.path.length;
     const overlayOfBest = best !== undefined && mount.path === best.path && mount.kind === 'overlay' && mount.over === best.path;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../src/bytecode/errors.js';
 import { Kernel, type KernelInput, type StepOutput } from '../../src/vm/kernel.js';
 import { compileDsl } from './helpers.js';
 
@@ -26,7 +27,7 @@ function drive(twoPhase: boolean): { kinds: string[]; firstOfInput: string[] } {
       take(kernel.step());
       continue;
     }
-    const timer = [...kernel.inFlight()].sort((x, y) => x.due - y.due)[0];
+    const timer = [...kernel.inFlight()].sort((x, y) => (x.due ?? Infinity) - (y.due ?? Infinity))[0];
     if (timer === undefined) break;
     const input: KernelInput = { kind: 'timer.fired', effect: timer.id };
     if (twoPhase) {
@@ -53,6 +54,7 @@ describe('admission in two phases', () => {
   it('applies a batch of recorded inputs in order, and refuses to step between record() and apply()', () => {
     const { kernel } = Kernel.start({ bytecode, seed: 's' });
     kernel.step();
+    expect(() => kernel.apply()).toThrow(InvariantError);
     expect(() => kernel.apply()).toThrow(/apply\(\) without a recorded input/);
     const first = kernel.record({ kind: 'signal.external', target: 'main', op: 'pause' });
     expect(() => kernel.step()).toThrow(/between record\(\) and apply\(\)/);

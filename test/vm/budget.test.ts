@@ -2,6 +2,7 @@
 // refunding children's grants, the time deadline, and the JSON form.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { InvariantError } from '../../src/bytecode/errors.js';
 import { BudgetAccount, budgetJson, UNLIMITED, type Budget } from '../../src/vm/budget.js';
 import type { BudgetEntry } from '../../src/bytecode/format.js';
 
@@ -89,6 +90,7 @@ describe('BudgetAccount', () => {
 
   it('a grant larger than the remainder is a kernel bug', () => {
     const parent = new BudgetAccount(budget(2, 100, 1000));
+    expect(() => parent.reserve(budget(3, 0, 0))).toThrow(InvariantError);
     expect(() => parent.reserve(budget(3, 0, 0))).toThrow(/fits in the remainder/);
     parent.reserve(budget(2, 50, 0));
     expect(() => parent.reserve(budget(1, 0, 0))).toThrow(/fits in the remainder/);

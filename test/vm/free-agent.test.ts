@@ -63,6 +63,9 @@ describe('free agents', () => {
     const handoff = r.kernel.core.artifacts.all().find((a) => a.kind === 'handoff');
     expect(handoff?.producer).toBe('helper#1');
     expect(r.blobs.get(handoff?.hash ?? '')).toBe(JSON.stringify(SCRIPTED_HANDOFF));
+    // Only the free agent keeps an agent loop; main runs a program.
+    expect(r.kernel.core.processes.get('helper#1')?.loop).toMatchObject({ turns: 1, feedback: null, continuation: null });
+    expect(r.kernel.core.processes.get('main')?.loop).toBeNull();
   });
 
   it('runs tool calls as syscalls and feeds their results back on the next turn', () => {

@@ -1,5 +1,6 @@
 // The lease table's rules, one by one: FIFO waiters, fencing tokens, renew, expiry, process exit.
 import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../src/bytecode/errors.js';
 import { LeaseTable, type AcquireResult, type LeaseGrant } from '../../src/vm/leases.js';
 
 function granted(result: AcquireResult): LeaseGrant {
@@ -42,6 +43,7 @@ describe('acquire', () => {
 
   it('refuses a TTL that is not whole milliseconds or -1, as a kernel bug', () => {
     const table = new LeaseTable();
+    expect(() => table.acquire('db', 'a', -2)).toThrow(InvariantError);
     expect(() => table.acquire('db', 'a', -2)).toThrow(/TTL/);
     expect(() => table.acquire('db', 'a', 1.5)).toThrow(/TTL/);
   });

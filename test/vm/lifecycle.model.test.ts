@@ -322,7 +322,7 @@ class CompleteLate extends AnyTime {
   }
   run(model: LifecycleModel, real: Harness): void {
     toBoundary(model, real);
-    const inFlight = new Set(real.kernel.inFlight().map((e) => e.id));
+    const inFlight = new Set<string>(real.kernel.inFlight().map((e) => e.id));
     const done = real.effects.filter((r) => !inFlight.has(r.effect));
     if (done.length === 0) return;
     const request = done[this.index % done.length] as EffectRequest;
@@ -343,7 +343,7 @@ class CompleteLate extends AnyTime {
 class FireTimer extends AnyTime {
   run(model: LifecycleModel, real: Harness): void {
     toBoundary(model, real);
-    const timers = real.kernel.inFlight().filter((e) => e.op === 'timer');
+    const timers = real.kernel.inFlight().filter((e): e is InFlight & { due: number } => e.due !== null);
     if (timers.length === 0) return;
     const earliest = timers.reduce((a, b) => (b.due < a.due ? b : a));
     const awaiter = real.kernel.core.processes.get(earliest.pid);
@@ -387,7 +387,7 @@ class FireWithdrawnTimer extends AnyTime {
 
 /** All effects in flight for `names` before a kill or cancel: each must have been withdrawn. */
 function checkWithdrawn(real: Harness, before: Snapshot, names: ReadonlySet<string>, events: readonly KernelEvent[]): void {
-  const still = new Set(real.kernel.inFlight().map((e) => e.id));
+  const still = new Set<string>(real.kernel.inFlight().map((e) => e.id));
   for (const effect of before.inFlight) {
     if (!names.has(effect.pid)) continue;
     expect(still.has(effect.id), `${effect.id} survived the end of ${effect.pid}`).toBe(false);

@@ -55,7 +55,7 @@ class Driver {
   /** Fires the earliest timer of `pid`. */
   fire(pid: string): readonly KernelEvent[] {
     const timers = this.kernel.inFlight().filter((e) => e.pid === pid && e.op === 'timer');
-    const earliest = timers.reduce((a, b) => (b.due < a.due ? b : a));
+    const earliest = timers.reduce((a, b) => ((b.due ?? Infinity) < (a.due ?? Infinity) ? b : a));
     return this.admit({ kind: 'timer.fired', effect: earliest.id });
   }
 

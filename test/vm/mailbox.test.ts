@@ -1,5 +1,6 @@
 // A process's inbox: oldest first overall or per sender, each message taken once, ids increasing.
 import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../src/bytecode/errors.js';
 import { Mailbox, type Envelope } from '../../src/vm/mailbox.js';
 
 function envelope(id: number, from: string, value: Envelope['value'] = id): Envelope {
@@ -62,7 +63,8 @@ describe('Mailbox', () => {
 
   it('refuses an id that does not increase, as a kernel bug, and keeps its contents', () => {
     const mailbox = filled([4, 'a']);
-    expect(() => mailbox.push(envelope(4, 'b'))).toThrow(/ids pushed into one mailbox increase/);
+    expect(() => mailbox.push(envelope(4, 'b'))).toThrow(InvariantError);
+    expect(() => mailbox.push(envelope(4, 'b'))).toThrow(/ids pushed into one mailbox increase, got 4 after 4/);
     expect(() => mailbox.push(envelope(2, 'a'))).toThrow(/increase/);
     expect(mailbox.snapshot().map((message) => message.id)).toEqual([4]);
   });

@@ -41,7 +41,7 @@ main {
     const tasks = r.kernel.core.tasks.all();
     expect(tasks.map((t) => t.state)).toEqual(['verified']);
     expect(r.log.filter((e) => e.kind.startsWith('task.')).map((e) => e.kind)).toEqual(['task.opened', 'task.produced', 'task.verified']);
-    const artifact = r.kernel.core.artifacts.get(0);
+    const artifact = r.kernel.core.artifacts.all()[0];
     expect(artifact?.verdicts).toEqual([{ by: 'judge#1', passed: true, verdict: { note: 'scripted verdict', passed: true } }]);
     // The program gets the verifier's verdict as it was given.
     expect(r.kernel.result?.output).toEqual({ note: 'scripted verdict', passed: true });

@@ -1,6 +1,7 @@
 // Virtual path resolution: normalisation, the rules a path must meet, choosing the mount and
 // refusing writes to reference mounts, each failure a result with a message naming the path.
 import { describe, expect, it } from 'vitest';
+import { InvariantError } from '../../src/bytecode/errors.js';
 import { MAX_PATH_LENGTH, normalizeVirtualPath, resolvePath, ROOT_MOUNTS, type Mount } from '../../src/vm/vfs.js';
 
 const MOUNTS: readonly Mount[] = [
@@ -136,7 +137,7 @@ describe('resolvePath', () => {
   });
 
   it('a mount path that is not normalised is a kernel bug', () => {
-    expect(() => resolvePath([{ kind: 'shared', path: '/out/' }], '/out/x', 'read')).toThrow(/vfs invariant/);
-    expect(() => resolvePath([{ kind: 'shared', path: 'out' }], '/out/x', 'read')).toThrow(/vfs invariant/);
+    expect(() => resolvePath([{ kind: 'shared', path: '/out/' }], '/out/x', 'read')).toThrow(InvariantError);
+    expect(() => resolvePath([{ kind: 'shared', path: 'out' }], '/out/x', 'read')).toThrow(/^invariant broken: mount paths are absolute and normalised, got "out"$/);
   });
 });
