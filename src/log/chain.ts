@@ -5,6 +5,7 @@ import { hash } from 'node:crypto';
 import { eventJson, keptText } from './event-json.js';
 import { GENESIS_HASH, type KernelEvent } from '../bytecode/events.js';
 import { isObject } from '../bytecode/json.js';
+import { assert, InvariantError } from '../bytecode/errors.js';
 
 const HASH = /^[0-9a-f]{64}$/;
 const ENVELOPE_KEYS = new Set(['data', 'h', 'kind', 'pid', 'seq']);
@@ -144,15 +145,15 @@ export class HashChain {
 
   /** Starts at genesis, or continues a log whose last line has hash prevHash and which holds count lines. */
   constructor(prevHash = GENESIS_HASH, count = 0) {
-    if (!HASH.test(prevHash)) throw new Error(`HashChain: the previous hash must be 64 lowercase hex digits, got ${JSON.stringify(prevHash)}`);
-    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`HashChain: the line count must be a non-negative integer, got ${count}`);
+    assert(HASH.test(prevHash), () => `HashChain: the previous hash must be 64 lowercase hex digits, got ${JSON.stringify(prevHash)}`);
+    assert(Number.isSafeInteger(count) && count >= 0, () => `HashChain: the line count must be a non-negative integer, got ${count}`);
     this.#head = prevHash;
     this.#count = count;
   }
 
   /** The event's line (no trailing newline); its seq must be the next one, or the kernel has a bug. */
   append(event: KernelEvent): string {
-    if (event.seq !== this.#count) throw new Error(`HashChain: event seq ${event.seq} is not the next seq ${this.#count}`);
+    if (event.seq !== this.#count) throw new InvariantError(`HashChain: event seq ${event.seq} is not the next seq ${this.#count}`);
     const before = textBeforeHash(event);
     const after = textAfterHash(event);
     const h = chainHash(this.#head, before, after);

@@ -5,6 +5,7 @@ import type { Completion } from '../vm/kernel.js';
 import type { EffectOp, EffectRequest } from '../vm/effects.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { FakeAnswer, FakeEffects, HostView } from './simulated-host.js';
+import { assert } from '../bytecode/errors.js';
 
 export interface FakeEffectOptions {
   /** The reply content for a model request (structured replies may be values or JSON text). */
@@ -24,7 +25,7 @@ function isCompletion(value: unknown): value is Completion {
 /** A free agent's conversation, from the blob its model request names. */
 export function agentContext(request: EffectRequest, host: HostView): { messages: { role: string; content: string }[]; tools: { name: string }[] } {
   const text = host.blobs.get(String(request.request['context']));
-  if (text === undefined) throw new Error(`fake effects: no context blob for ${request.effect}`);
+  assert(text !== undefined, () => `fake effects: no context blob for ${request.effect}`);
   return JSON.parse(text) as { messages: { role: string; content: string }[]; tools: { name: string }[] };
 }
 

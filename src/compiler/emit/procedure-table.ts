@@ -2,6 +2,7 @@
 // code can refer to a procedure (PARALLEL, an agent's program) before it exists.
 import type { Procedure, SourcePosition } from '../../bytecode/format.js';
 import type { ProcedureBuilder } from './procedure.js';
+import { assert } from '../../bytecode/errors.js';
 
 export class ProcedureTable {
   private readonly built: (Procedure | undefined)[] = [];
@@ -21,7 +22,7 @@ export class ProcedureTable {
   /** Every procedure, once all reserved ones are filled. */
   procedures(): Procedure[] {
     return this.built.map((p, i) => {
-      if (!p) throw new Error(`emit: procedure ${i} was reserved but never lowered`);
+      assert(p, () => `emit: procedure ${i} was reserved but never lowered`);
       return p;
     });
   }
