@@ -20,7 +20,6 @@
 // - Free agents run no procedure: their tool calls run the kernel's agent-tool built-ins, not an
 //   instruction, and the kernel reports no instruction for them. They count for the event kinds
 //   they emit, never for a syscall.
-import { assert } from '../bytecode/errors.js';
 import type { Bytecode } from '../bytecode/format.js';
 import { EVENT_KINDS, type EventKind } from '../bytecode/events.js';
 import { Op, OPCODES, type OpcodeName } from '../bytecode/opcodes.js';
@@ -66,20 +65,14 @@ function measureRun(run: RecordedRun): RunCoverage | { readonly problem: string 
   // One mark per instruction, set when it runs: a loop's instructions are traced many times.
   const executed = code.procedures.map((p) => new Uint8Array(p.code.length));
   const kinds = new Set<string>();
-  let traced = false;
-  const observe = (kernel: Kernel, output: StepOutput): void => {
-    // The replay shows the kernel first right after its start, before any instruction has run.
-    if (!traced) {
-      assert(output.events[0]?.kind === 'run.started', 'a replay shows the kernel first with the output of its start');
-      kernel.traceInstructions((_pid, procedure, pc) => {
-        (executed[procedure] as Uint8Array)[pc] = 1;
-      });
-      traced = true;
-    }
+  const observe = (_kernel: Kernel, output: StepOutput): void => {
     for (const event of output.events) kinds.add(event.kind);
   };
+  const traceInstructions = (_pid: string, procedure: number, pc: number): void => {
+    (executed[procedure] as Uint8Array)[pc] = 1;
+  };
   try {
-    if (!replayExact(run.bytecode, () => arrayCursor(run.lines), { observe }).finished) return { problem: 'the run did not finish' };
+    if (!replayExact(run.bytecode, () => arrayCursor(run.lines), { observe, traceInstructions }).finished) return { problem: 'the run did not finish' };
   } catch (error) {
     if (error instanceof ReplayRefusedError || error instanceof ReplayDivergenceError) return { problem: error.message };
     throw error;

@@ -15,7 +15,7 @@ import { AosError } from '../bytecode/errors.js';
 import { EVENT_FORMAT_VERSION, EVENT_KINDS, type EventKind, type KernelEvent } from '../bytecode/events.js';
 import type { Bytecode } from '../bytecode/format.js';
 import { isObject, type JsonObject, type JsonValue } from '../bytecode/json.js';
-import { Kernel, KERNEL_VERSION, type KernelInput, type StepOutput } from '../vm/kernel.js';
+import { Kernel, KERNEL_VERSION, type InstructionTrace, type KernelInput, type StepOutput } from '../vm/kernel.js';
 import type { BackendInfo, KernelOptions } from '../vm/core.js';
 import type { EffectRequest } from '../vm/effects.js';
 import { lineHolds } from '../log/chain.js';
@@ -200,6 +200,8 @@ function divergenceMessage(d: DivergenceDetails): string {
 export interface ReplayOptions {
   /** Called after each transition with its output, as the live host's observe is. */
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
+  /** Told of each instruction the replayed programs run, from the start (Kernel.traceInstructions). */
+  readonly traceInstructions?: InstructionTrace;
 }
 
 export interface ReplayResult {
@@ -334,6 +336,7 @@ function replayLines(bytecode: Bytecode, log: RecordedLines, options: ReplayOpti
   const started = Kernel.start({ backend: start.backend, bytecode, input: start.input, options: start.options, seed: start.seed });
   const k = started.kernel;
   if (trace !== undefined) k.traceEmits((event) => trace(k, event));
+  if (options.traceInstructions !== undefined) k.traceInstructions(options.traceInstructions);
   const check = (output: StepOutput): void => {
     const { events, requests, cancels, blobs: made } = output;
     for (let i = 0; i < made.length; i++) {
