@@ -10,6 +10,7 @@ import type { Bytecode } from '../bytecode/format.js';
 import { canonicalJson } from '../bytecode/canonical.js';
 import type { JsonValue } from '../bytecode/json.js';
 import type { KernelEvent } from '../bytecode/events.js';
+import { asEffectId, effectOwner } from '../vm/ids.js';
 import { Kernel, type KernelInput, type StepOutput } from '../vm/kernel.js';
 import { inputOf, isInputKind, lineKind, recordedStart, sourceLocation, type SourceLocation } from './replay.js';
 
@@ -149,7 +150,7 @@ export function replayCompatible(bytecode: Bytecode, lines: Iterable<string>): C
     const next = recording.inputs[consumed];
     if (next === undefined) break;
     const effect = completes(next.input) ?? '';
-    problems.push({ pid: effect.slice(0, effect.lastIndexOf('/e')), seq: next.seq, location: undefined, message: `the changed workflow waits, but the next recorded input (seq ${next.seq}) completes ${effect}, which it has not issued` });
+    problems.push({ pid: effectOwner(asEffectId(effect)), seq: next.seq, location: undefined, message: `the changed workflow waits, but the next recorded input (seq ${next.seq}) completes ${effect}, which it has not issued` });
   }
 
   if (problems.length === 0) {
