@@ -141,8 +141,10 @@ export function buildJson(text: string, map: SourceMap): BuildResult {
           if (problem) diagnostics.push(problem);
         }
       },
-      onError: (code, offset, length, line, character) => {
-        syntaxErrors.push({ code, start: position(offset, line, character), length });
+      onError: (code, offset, length) => {
+        // jsonc-parser's own line count can lag inside an unterminated block comment, so an
+        // error's position comes from the text itself.
+        syntaxErrors.push({ code, start: map.lines.position(offset), length });
       },
     },
     { disallowComments: true, allowTrailingComma: false },

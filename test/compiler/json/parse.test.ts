@@ -80,6 +80,13 @@ describe('syntax errors', () => {
     ]);
   });
 
+  it('places the end of the file after an unterminated block comment on its own line', () => {
+    // The comment swallows the last line break; the end of the file is still line 3, column 1.
+    const { diagnostics } = parseJsonWorkflow('{"a": 1,\n /* open\n', 'w.json');
+    const eof = diagnostics.find((d) => d.message.includes('the end of the file'));
+    expect(eof?.span?.start).toEqual({ line: 3, col: 1, offset: 18 });
+  });
+
   it('rejects NaN and Infinity', () => {
     const { diagnostics } = parseJsonWorkflow('[NaN, Infinity]', 'w.json');
     expect(diagnostics.map(summary)).toContain('syntax-error 1:2-1:5');
