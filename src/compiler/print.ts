@@ -346,6 +346,7 @@ function printTool(t: ToolDecl): Part[] {
     ...line(t.outputCap, (c) => `output_cap ${int(c)}`),
     ...line(t.env, (v) => `env ${strings(v)}`),
     ...line(t.cwd, (c) => `cwd ${str(c)}`),
+    ...line(t.idempotent, (i) => `idempotent ${String(i)}`),
   ]);
 }
 

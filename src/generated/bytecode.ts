@@ -198,6 +198,10 @@ export interface ToolEntry {
   outputCap?: number;
   env: string[];
   cwd?: string;
+  /**
+   * Present only when the tool was declared not idempotent: a resume does not run it again unasked.
+   */
+  idempotent?: false;
   argsSchema: Index;
 }
 /**

@@ -219,6 +219,10 @@ export interface ToolDecl {
    */
   env?: string[];
   cwd?: VirtualPath1;
+  /**
+   * Whether running the tool twice for one call does no harm; default true. A resume asks before running a tool declared false again.
+   */
+  idempotent?: boolean;
 }
 /**
  * This interface was referenced by `Workflow`'s JSON-Schema

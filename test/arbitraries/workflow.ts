@@ -51,6 +51,7 @@ const toolArb = rec(
     outputCap: countArb,
     env: fc.array(textArb, { maxLength: 2 }),
     cwd: nonEmptyTextArb,
+    idempotent: fc.boolean(),
   },
   ['name', 'argv'],
 );

@@ -57,6 +57,18 @@ describe('tables', () => {
     expect(validate({ scene: 'box', quality: 'low', out: '/o', seed: 1, extra: 1 })).toBe(false);
   });
 
+  it('a tool declared not idempotent says so in its entry; one declared idempotent is as one that says nothing', () => {
+    const tools: NonNullable<Workflow['tools']> = [
+      { name: 'once', argv: ['append'], idempotent: false },
+      { name: 'again', argv: ['true'], idempotent: true },
+      { name: 'plain', argv: ['true'] },
+    ];
+    const { code } = compile(workflow([], { tools }));
+    expect(code.tools.map((t) => t.idempotent)).toEqual([false, undefined, undefined]);
+    const { code: unmarked } = compile(workflow([], { tools: tools.map(({ idempotent: _i, ...tool }) => tool) }));
+    expect(code.tools.slice(1)).toEqual(unmarked.tools.slice(1));
+  });
+
   it('artifact schemas are inlined, from the declaration or from the schema file', () => {
     const { code } = compile(
       workflow([], {

@@ -28,13 +28,14 @@ export function modelDecl(b: AstBuilder, node: ModelDeclCstNode, pointer: string
   return props.ordered(MODEL_ORDER);
 }
 
-export const TOOL_ORDER: readonly Key<ToolDecl>[] = ['name', 'description', 'argv', 'params', 'timeout', 'outputCap', 'env', 'cwd'];
+export const TOOL_ORDER: readonly Key<ToolDecl>[] = ['name', 'description', 'argv', 'params', 'timeout', 'outputCap', 'env', 'cwd', 'idempotent'];
 const TOOL_PROPS: PropSpecs<ToolDecl> = {
   description: { key: 'description', kind: 'string' },
   timeout: { key: 'timeout', kind: 'integer' },
   output_cap: { key: 'outputCap', kind: 'integer' },
   env: { key: 'env', kind: 'strings' },
   cwd: { key: 'cwd', kind: 'string' },
+  idempotent: { key: 'idempotent', kind: 'boolean' },
 };
 
 export function toolDecl(b: AstBuilder, node: ToolDeclCstNode, pointer: string): ToolDecl {

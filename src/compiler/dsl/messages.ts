@@ -6,7 +6,7 @@ import { AnyWord, Identifier, RCurly, RESERVED_WORDS, RSquare, StringLiteral } f
 /** What a rule repeats, for "expected <item> or '}'" when its closing bracket is missing. */
 const REPEATED_ITEM: Readonly<Record<string, string>> = {
   modelDecl: 'a model property (id, temperature, max_tokens or context)',
-  toolDecl: 'a tool property (description, argv, param, timeout, output_cap, env or cwd)',
+  toolDecl: 'a tool property (description, argv, param, timeout, output_cap, env, cwd or idempotent)',
   agentDecl: 'an agent property (role, model, prompt, tools, mount, caps, budget, restart, retry, supervisor or run)',
   capsBlock: 'a capability (spawn, send, topics, tools, leases or signal)',
   budgetBlock: 'a budget limit (turns, tokens or time)',

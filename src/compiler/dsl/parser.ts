@@ -5,7 +5,7 @@ import type { CstNode, IRecognitionException, IToken, ParserMethod } from 'chevr
 import { ITEMS, KEY, LIST, NAME, VALUE } from './expression-grammar.js';
 import { StatementGrammar } from './statement-grammar.js';
 import {
-  AnyWord, Boundary, Comma, Dollar, DurationValue, Identifier, Integer, K, LCurly, LSquare, MountKind, NumberValue, ParamType,
+  AnyWord, BooleanValue, Boundary, Comma, Dollar, DurationValue, Identifier, Integer, K, LCurly, LSquare, MountKind, NumberValue, ParamType,
   RCurly, RestartWord, RoleWord, RSquare, SignalScope, SizeValue, StrategyWord, StringLiteral, W,
 } from './tokens.js';
 
@@ -75,6 +75,7 @@ class DslParser extends StatementGrammar {
       { ALT: () => this.keyValue(K.output_cap, SizeValue, 1) },
       { ALT: () => this.keyList(K.env, this.stringList, 1) },
       { ALT: () => this.keyValue(K.cwd, StringLiteral, 2) },
+      { ALT: () => this.keyValue(K.idempotent, BooleanValue, 1) },
     ]);
   });
 

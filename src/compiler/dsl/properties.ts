@@ -5,7 +5,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import type { AstBuilder } from './builder.js';
 
 /** How a simple property's value is read: `integer` also takes durations (ms) and sizes (bytes). */
-export type ValueKind = 'string' | 'name' | 'integer' | 'number' | 'names' | 'strings';
+export type ValueKind = 'string' | 'name' | 'integer' | 'number' | 'boolean' | 'names' | 'strings';
 
 export type Key<T> = keyof T & string;
 

@@ -12,6 +12,7 @@ export const NumberValue = createToken({ name: 'NumberValue', pattern: Lexer.NA,
 export const DurationValue = createToken({ name: 'DurationValue', pattern: Lexer.NA, label: 'a duration such as 30s' });
 /** A size, or a bare integer meaning bytes. */
 export const SizeValue = createToken({ name: 'SizeValue', pattern: Lexer.NA, label: 'a size such as 1mb' });
+export const BooleanValue = createToken({ name: 'BooleanValue', pattern: Lexer.NA, label: 'true or false' });
 export const CmpOp = createToken({ name: 'CmpOp', pattern: Lexer.NA, label: 'a comparison (==, !=, <, <=, >, >=)' });
 export const LogicOp = createToken({ name: 'LogicOp', pattern: Lexer.NA, label: "'and' or 'or'" });
 /**
@@ -128,7 +129,7 @@ const PROPERTY_WORDS = [
   'id', 'temperature', 'max_tokens', 'context', 'description', 'argv', 'param', 'in', 'output_cap', 'env',
   'cwd', 'schema', 'file', 'extends', 'role', 'prompt', 'tools', 'mount', 'from', 'over', 'caps', 'topics',
   'leases', 'budget', 'turns', 'tokens', 'time', 'restart', 'run', 'owner', 'inputs', 'produces', 'by',
-  'strategy', 'intensity', 'period', 'attempts', 'backoff', 'factor', 'max_backoff', 'on',
+  'strategy', 'intensity', 'period', 'attempts', 'backoff', 'factor', 'max_backoff', 'on', 'idempotent',
 ] as const;
 
 export const RoleWord = createToken({ name: 'RoleWord', pattern: Lexer.NA, label: 'a role (planner, worker, evaluator, reviewer or custom)' });
@@ -161,7 +162,8 @@ function keywordToken(word: string, categories: TokenType[]): TokenType {
 }
 
 function reservedCategories(word: string): TokenType[] {
-  return word === 'and' || word === 'or' ? [AnyWord, LogicOp] : [AnyWord];
+  if (word === 'and' || word === 'or') return [AnyWord, LogicOp];
+  return word === 'true' || word === 'false' ? [AnyWord, BooleanValue] : [AnyWord];
 }
 
 /** The keywords' token types, by keyword: `K.max_tokens`. */
@@ -199,6 +201,6 @@ export const LEXER_TOKENS: TokenType[] = [
 export const VOCABULARY: TokenType[] = [
   ...LEXER_TOKENS,
   ...WORD_TOKENS.values(),
-  AnyWord, StringLiteral, NumberValue, DurationValue, SizeValue, CmpOp, LogicOp, Boundary,
+  AnyWord, StringLiteral, NumberValue, DurationValue, SizeValue, BooleanValue, CmpOp, LogicOp, Boundary,
   RoleWord, MountKind, RestartWord, StrategyWord, SignalScope, SignalOp, ParamType,
 ];

@@ -44,6 +44,8 @@ function toolEntry(tool: ToolDecl, cx: EmitContext): ToolEntry {
   if (tool.timeout !== undefined) entry.timeout = tool.timeout;
   if (tool.outputCap !== undefined) entry.outputCap = tool.outputCap;
   if (tool.cwd !== undefined) entry.cwd = tool.cwd;
+  // Only when false, so the bytecode of every tool that may run again is unchanged.
+  if (tool.idempotent === false) entry.idempotent = false;
   return entry;
 }
 

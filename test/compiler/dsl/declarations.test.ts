@@ -1,5 +1,6 @@
 // Every declaration form of the grammar, parsed to its exact AST (key order included).
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { parseDsl } from '../../../src/compiler/dsl/index.js';
 import { expectJson, parseClean } from './helpers.js';
 
 function declarations(text: string): Record<string, unknown> {
@@ -68,6 +69,17 @@ describe('declarations', () => {
         },
       ],
     });
+  });
+
+  test('idempotent takes true or false, and nothing else', () => {
+    expectJson(declarations('tool once { argv ["x"] idempotent false }\ntool again { idempotent true argv ["y"] }'), {
+      tools: [
+        { name: 'once', argv: ['x'], idempotent: false },
+        { name: 'again', argv: ['y'], idempotent: true },
+      ],
+    });
+    const wrong = parseDsl('workflow w version "1"\ntool t { argv ["x"] idempotent "no" }\nmain {}', 'w.aos');
+    expect(wrong.diagnostics.map((d) => d.message).join('\n')).toMatch(/true or false/);
   });
 
   test('a bare integer where a duration or size goes is milliseconds or bytes', () => {
