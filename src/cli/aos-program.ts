@@ -4,17 +4,18 @@
 // 2 bad usage (unknown option, unreadable or non-compiling workflow, no backend), 3 internal failure.
 // `aos replay` and `aos resume` add 4: a run refused because another kernel or event format
 // recorded it. An error ends every command as failures.ts says.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import type { JsonValue } from '../bytecode/json.js';
-import { chooseBackend } from '../runtime/backend-config.js';
-import { resume, run, type HostRequest } from '../runtime/run.js';
+import { chooseBackend, resumeBackend, type BackendChoice } from '../runtime/backend-config.js';
+import { resume, run, type HostRequest, type InterruptedTools, type ResumeNotes } from '../runtime/run.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
+import type { BackendInfo } from '../generated/event.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';
 import { registerReplay } from './aos-replay.js';
@@ -70,9 +71,10 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
   const runId = io.runId(bytecode.workflow.name);
   const runDir = join(flags.runsDir, runId);
   io.out(`aos run: ${bytecode.workflow.name} ${bytecode.workflow.version} (code ${bytecode.codeHash.slice(0, 12)}), seed ${flags.seed}\n`);
-  io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
+  printBackend(choice, io);
   const report = await interruptible(io, (external) => run({
     backend: choice.backend,
+    ...(choice.script === undefined ? {} : { script: choice.script }),
     bytecode,
     hostEnv: io.env,
     input: parseInput(flags.input),
@@ -85,6 +87,10 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
     external,
   }));
   return printReport(report, runDir, runId, io);
+}
+
+function printBackend(choice: BackendChoice, io: Io): void {
+  io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
 }
 
 /**
@@ -135,26 +141,35 @@ interface ResumeFlags {
   workflow?: string;
   backend?: string;
   script?: string;
+  rerunTools?: boolean;
+  failTools?: boolean;
 }
 
 async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promise<number> {
   const runDir = findRun(target, flags.runsDir);
   const recorded = recordedBytecode(runDir);
-  // The workflow file gives the folder its mounts' `from` paths are relative to, and its default
-  // script; the code that runs is the recorded bytecode.
+  // The workflow file gives the folder its mounts' `from` paths and the run's script are relative
+  // to; the code that runs is the recorded bytecode.
   const file = flags.workflow ?? recorded.debug.file;
-  if (!existsSync(file)) throw new UsageError(`the workflow ${file} is not here: name it with --workflow (its folder holds the run's inputs and default script)`);
-  const choice = chooseBackend(file, flags, io.env);
+  if (!existsSync(file)) throw new UsageError(`the workflow ${file} is not here: name it with --workflow (its folder holds the run's inputs and script)`);
   io.out(`aos resume: ${recorded.workflow.name} ${recorded.workflow.version} (code ${recorded.codeHash.slice(0, 12)}) in ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
-  io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
-  const report = await interruptible(io, (external) => resume(
-    { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
-    (notes) => {
-      if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
-      io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
-    },
-  ));
+  const chooseBackend = (backend: BackendInfo | null): BackendChoice => {
+    const choice = resumeBackend(backend, file, flags, io.env);
+    printBackend(choice, io);
+    return choice;
+  };
+  const interruptedTools: InterruptedTools | undefined = flags.rerunTools === true ? 'rerun' : flags.failTools === true ? 'fail' : undefined;
+  const report = await interruptible(io, (external) =>
+    resume({ chooseBackend, external, hostEnv: io.env, runDir, workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
+  );
   return printReport(report, runDir, basename(runDir), io);
+}
+
+function printNotes(notes: ResumeNotes, interruptedTools: InterruptedTools | undefined, io: Io): void {
+  if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
+  io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
+  const tools = notes.interrupted.map((request) => `${String(request.request['tool'])} (effect ${request.effect})`).join(', ');
+  if (tools !== '') io.out(`tools declared \`idempotent false\` that were running when the run stopped: ${tools}; ${interruptedTools === 'fail' ? 'recorded as failed' : 'run again'}, as asked\n`);
 }
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
@@ -185,9 +200,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     .description('continue a run that stopped: replay its log, dispatch what never completed again, and run on')
     .argument('<run>', 'a run id or a run directory')
     .option('--runs-dir <dir>', 'where run ids are looked up', DEFAULT_RUNS_DIR)
-    .option('--workflow <file>', 'the workflow file (default: the path recorded in its bytecode): its folder holds the inputs and default script')
-    .option('--backend <name>', 'the model backend (scripted); default: AOS_LLM_BACKEND, else the workflow\'s scripted default')
-    .option('--script <file>', 'the script of the scripted backend')
+    .option('--workflow <file>', 'the workflow file (default: the path recorded in its bytecode): its folder holds the inputs and the run\'s script')
+    .option('--backend <name>', 'the model backend (scripted); default: the one the run began with')
+    .option('--script <file>', 'the script of the scripted backend (default: the one the run began with)')
+    .addOption(new Option('--rerun-tools', 'run again the tools declared `idempotent false` that were running when the run stopped').conflicts('failTools'))
+    .addOption(new Option('--fail-tools', 'record as failed the tools declared `idempotent false` that were running when the run stopped'))
     .action(async (target: string, flags: ResumeFlags) => {
       code = await resumeCommand(target, flags, io);
     });

@@ -98,6 +98,11 @@ export interface InferenceBackend {
   generate(request: GenerateRequest): Promise<GenerateResponse>;
   /** Present when supportsStreaming(); a failure is a BackendError thrown by the iteration. */
   stream?(request: GenerateRequest): AsyncIterable<StreamChunk>;
+  /**
+   * Takes up a run that stopped: the calls it made before, in the order it made them, rebuilt
+   * from its log. Present on a backend whose replies depend on the calls before them.
+   */
+  continueAfter?(calls: readonly GenerateRequest[]): void;
 }
 
 /**

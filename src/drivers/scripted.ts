@@ -270,7 +270,8 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 /**
  * Answers each call with the first entry of its script, in file order, that is not used up and
  * fits the call's agent, process, turn and prompt. Nothing depends on time or chance: the same
- * calls in the same order get the same replies.
+ * calls in the same order get the same replies. Its one piece of state, which entries are used
+ * up, follows from the calls made so far, so a resumed run rebuilds it from its log's calls.
  */
 export class ScriptedBackend implements InferenceBackend {
   readonly name = BACKEND;
@@ -295,12 +296,21 @@ export class ScriptedBackend implements InferenceBackend {
     return this.script.entries.filter((c) => c.entry.repeat !== true && !this.usedUp.has(c)).map((c) => c.pointer);
   }
 
+  /** Uses up what the calls of a run that stopped used, as if this backend had answered them in that order. */
+  continueAfter(calls: readonly GenerateRequest[]): void {
+    for (const request of calls) {
+      const { chosen } = this.firstUnused(request, lastUserContent(request.messages));
+      // A call that no entry fitted failed then, and used nothing up.
+      if (chosen !== undefined) this.use(chosen);
+    }
+  }
+
   async generate(request: GenerateRequest): Promise<GenerateResponse> {
     throwIfCancelled(request.signal);
     const prompt = lastUserContent(request.messages);
     const chosen = this.choose(request, prompt);
     const { entry } = chosen;
-    if (entry.repeat !== true) this.usedUp.add(chosen);
+    this.use(chosen);
     if (entry.error !== undefined) {
       throw new BackendError(BACKEND, entry.error.kind, entry.error.message ?? `scripted ${entry.error.kind} failure (${this.script.source} at ${chosen.pointer})`);
     }
@@ -326,9 +336,18 @@ export class ScriptedBackend implements InferenceBackend {
     }
   }
 
-  private choose(request: GenerateRequest, prompt: string): CompiledEntry {
+  private use(chosen: CompiledEntry): void {
+    if (chosen.entry.repeat !== true) this.usedUp.add(chosen);
+  }
+
+  /** The entries that fit a call, and the first of them not used up. */
+  private firstUnused(request: GenerateRequest, prompt: string): { fitting: CompiledEntry[]; chosen: CompiledEntry | undefined } {
     const fitting = this.script.entries.filter((compiled) => fits(compiled, request, prompt));
-    const chosen = fitting.find((compiled) => !this.usedUp.has(compiled));
+    return { chosen: fitting.find((compiled) => !this.usedUp.has(compiled)), fitting };
+  }
+
+  private choose(request: GenerateRequest, prompt: string): CompiledEntry {
+    const { chosen, fitting } = this.firstUnused(request, prompt);
     if (chosen !== undefined) return chosen;
     const { agent, process, turn } = request.context;
     const usedUp = fitting.length === 0 ? '' : `; ${fitting.map((c) => c.pointer).join(', ')} would fit but ${fitting.length === 1 ? 'is' : 'are'} used up (add "repeat": true to answer more than once)`;

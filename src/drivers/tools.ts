@@ -11,7 +11,8 @@
 // - The network is not blocked.
 // - What is enforced: no shell ever parses the command (argv goes to execve as is); typed
 //   placeholders were checked by the kernel, paths again by the file driver; the environment
-//   holds only the names the tool lists (PATH lookup uses the listed PATH, else /usr/bin:/bin);
+//   holds only the names the tool lists (PATH lookup uses the listed PATH, else /usr/bin:/bin)
+//   and AOS_EFFECT_ID, the call's idempotency key;
 //   stdin is closed; cwd is a directory inside a mount, or a fresh empty directory; the run is
 //   bounded by a timeout and an output cap; on timeout, cancellation, flooding, or the program's
 //   own exit, its whole process group is killed with SIGKILL. A descendant that starts its own
@@ -63,6 +64,11 @@ export interface ToolRunnerOptions {
   readonly signal?: AbortSignal;
   /** Stores bytes in the run's blob store and returns their sha256 in hex. */
   readonly storeBlob: (bytes: Buffer) => string;
+  /**
+   * The effect the run performs, given to the program as AOS_EFFECT_ID: the same on every run of
+   * one call, a resume's included, so a program can tell a call it has done from a new one.
+   */
+  readonly effectId?: string;
 }
 
 export interface ToolResult {
@@ -188,12 +194,13 @@ async function prepare(request: ToolRequest, options: ToolRunnerOptions): Promis
   return { ok: true, program, args, programName, cwd: scratchCwd ? await mkdtemp(join(tmpdir(), 'aos-tool-')) : cwd, scratchCwd };
 }
 
-function allowedEnv(names: readonly string[], hostEnv: ToolRunnerOptions['hostEnv']): Record<string, string> {
+function allowedEnv(names: readonly string[], options: ToolRunnerOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of names) {
-    const value = Object.prototype.hasOwnProperty.call(hostEnv, name) ? hostEnv[name] : undefined;
+    const value = Object.prototype.hasOwnProperty.call(options.hostEnv, name) ? options.hostEnv[name] : undefined;
     if (ENV_NAME.test(name) && value !== undefined) env[name] = value;
   }
+  if (options.effectId !== undefined) env['AOS_EFFECT_ID'] = options.effectId;
   return env;
 }
 
@@ -299,7 +306,7 @@ async function execute(request: ToolRequest, options: ToolRunnerOptions, prepare
   if (options.signal?.aborted) return failure(request.tool, 'cancelled', 'cancelled before it started');
   const subprocess = execa(prepared.program, prepared.args, {
     cwd: prepared.cwd,
-    env: allowedEnv(request.env, options.hostEnv),
+    env: allowedEnv(request.env, options),
     extendEnv: false,
     shell: false,
     stdin: 'ignore',

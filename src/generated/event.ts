@@ -148,6 +148,20 @@ export interface BackendInfo {
   tools: boolean;
   streaming: boolean;
   json: boolean;
+  script?: BackendScript;
+}
+/**
+ * The scripted backend's script: a resume answers from the same one.
+ */
+export interface BackendScript {
+  /**
+   * Relative to the workflow file's folder, with / between names.
+   */
+  path: string;
+  /**
+   * sha256 (hex) of the script file's bytes.
+   */
+  sha256: string;
 }
 /**
  * The run ended with main's exit status; always the last line.

@@ -113,6 +113,7 @@ export class EffectExecutor {
   private startTool(request: EffectRequest, owner: string): Promise<ToolOutcome> {
     const toolRequest = toToolRequest(request.request);
     return runTool(toolRequest, {
+      effectId: request.effect,
       hostEnv: this.toolEnv,
       resolvePath: (path, access) => this.resolveToolPath(owner, path, access),
       signal: this.stoppable(request.effect),

@@ -12,8 +12,9 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { Workspace } from '../drivers/files.js';
+import type { BackendScript } from '../generated/event.js';
 import type { RunLog } from '../log/writer.js';
-import type { EffectRequest } from '../vm/effects.js';
+import type { Completion, EffectRequest } from '../vm/effects.js';
 import { Kernel, type KernelInput, type KernelOptions, type StepOutput } from '../vm/kernel.js';
 import type { FinalExit } from '../vm/process.js';
 import { ArrivalQueue } from './arrival-queue.js';
@@ -28,6 +29,8 @@ export interface LiveRunOptions {
   readonly input?: JsonValue;
   readonly options?: Partial<KernelOptions>;
   readonly backend: InferenceBackend;
+  /** The scripted backend's script, recorded with the backend in `run.started`. */
+  readonly script?: BackendScript;
   readonly log: RunLog;
   readonly workspace: Workspace;
   /** The folder a workflow's `from` paths are relative to. */
@@ -59,6 +62,8 @@ export interface ResumeState {
   readonly beyond: readonly KernelEvent[];
   /** Effects requested and neither completed nor cancelled in the log: dispatched again, under the same ids. */
   readonly outstanding: readonly EffectRequest[];
+  /** Outstanding effects that are not dispatched again (tools the operator chose not to run twice): the completion admitted in their place. */
+  readonly instead: ReadonlyMap<string, Completion>;
   /** Blobs the kernel produced (conversations, contents of writes), by hash. */
   readonly blobs: ReadonlyMap<string, string>;
   /** The log's events that place mounts (proc.spawned, overlay.discarded), in order. */
@@ -127,9 +132,9 @@ class LiveHost {
   }
 
   private start(): Kernel {
-    const { backend, bytecode, input, options, seed } = this.options;
+    const { backend, bytecode, input, options, script, seed } = this.options;
     const started = Kernel.start({
-      backend: { json: backend.supportsJsonMode(), name: backend.name, streaming: backend.supportsStreaming(), tools: backend.supportsTools() },
+      backend: { json: backend.supportsJsonMode(), name: backend.name, ...(script === undefined ? {} : { script }), streaming: backend.supportsStreaming(), tools: backend.supportsTools() },
       bytecode,
       input: input ?? null,
       options: options ?? {},
@@ -252,6 +257,11 @@ class LiveHost {
       return;
     }
     this.arrivals.requested(effect);
+    const instead = this.options.resume?.instead.get(effect);
+    if (instead !== undefined) {
+      this.arrivals.arrive({ completion: instead, effect, kind: 'effect.completed' });
+      return;
+    }
     void this.executor.perform(request).then((completion) => this.arrivals.arrive({ completion, effect, kind: 'effect.completed' }));
   }
 }

@@ -3,7 +3,6 @@
 // when the run ends. Nothing in the directory depends on the machine it was made on. A run that
 // stopped (a crash, a kill) is resumed from its log: replayed exactly, then continued live.
 import { join, resolve } from 'node:path';
-import type { KernelEvent } from '../bytecode/events.js';
 import { canonicalJson } from '../bytecode/canonical.js';
 import { AosError } from '../bytecode/errors.js';
 import type { Bytecode } from '../bytecode/format.js';
@@ -12,14 +11,19 @@ import { readBytecode } from '../bytecode/reader.js';
 import { Workspace } from '../drivers/files.js';
 import type { InferenceBackend } from '../drivers/inference.js';
 import type { CompletionReport } from '../generated/completion.js';
+import type { BackendInfo, BackendScript } from '../generated/event.js';
 import { nodeFs, replaceFile, type DurableFs } from '../log/durable-fs.js';
 import { RunLog, type RunLogOptions } from '../log/writer.js';
-import type { RunLogContents, TornTail } from '../log/reader.js';
+import type { TornTail } from '../log/reader.js';
 import { arrayCursor } from '../log/lines.js';
-import { lineKind, recordedStart, replayExact } from '../replay/replay.js';
+import { recordedStart, replayExact } from '../replay/replay.js';
+import type { EffectRequest } from '../vm/effects.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
 import { completionMarkdown, completionReport } from './completion.js';
-import { runLive, type LiveRun, type LiveRunOptions, type ResumeState } from './live-host.js';
+import { runLive, type LiveRun, type LiveRunOptions } from './live-host.js';
+import { interruptedCompletion, interruptedTools, takeUp, type InterruptedTools } from './resume-state.js';
+
+export type { InterruptedTools };
 
 export const BYTECODE_FILE = 'workflow.aosb.json';
 const COMPLETION_JSON = 'completion.json';
@@ -32,6 +36,8 @@ export interface HostRequest {
   readonly workflowDir: string;
   readonly backend: InferenceBackend;
   readonly scripted: boolean;
+  /** The scripted backend's script, recorded in `run.started` so that a resume answers from the same one. */
+  readonly script?: BackendScript;
   readonly hostEnv: Readonly<Record<string, string | undefined>>;
   readonly secrets: readonly string[];
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
@@ -66,8 +72,12 @@ export async function run(request: RunRequest): Promise<CompletionReport> {
   }
 }
 
-/** no-run: there is no run directory. finished: the run finished and has its report. not-started: it stopped before its first line. */
-export type ResumeProblem = 'no-run' | 'finished' | 'not-started';
+/**
+ * no-run: there is no run directory. finished: the run finished and has its report. not-started:
+ * it stopped before its first line. tool-not-idempotent: a tool declared `idempotent false` was
+ * running when it stopped, and the operator has not said whether to run it again.
+ */
+export type ResumeProblem = 'no-run' | 'finished' | 'not-started' | 'tool-not-idempotent';
 
 /** A run that cannot be resumed; its code is `resume.<problem>`. */
 export class ResumeError extends AosError {
@@ -83,14 +93,28 @@ export interface ResumeNotes {
   readonly replayed: number;
   /** Effects dispatched again. */
   readonly reissued: number;
+  /** Outstanding tools declared `idempotent false`, run again or recorded as failed as the request says. */
+  readonly interrupted: readonly EffectRequest[];
 }
+
+/** The backend a run goes on with. */
+export type HostBackend = Pick<HostRequest, 'backend' | 'scripted' | 'secrets'>;
+
+/**
+ * A resume's host. Its backend is given, or chosen once the log shows the one `run.started`
+ * recorded. `interruptedTools` says what to do with tools declared `idempotent false` that were
+ * running when the run stopped; without it, such a tool stops the resume before it writes a line.
+ */
+export type ResumeRequest = (HostRequest | (Omit<HostRequest, keyof HostBackend> & { readonly chooseBackend: (recorded: BackendInfo | null) => HostBackend })) & {
+  readonly interruptedTools?: InterruptedTools;
+};
 
 /**
  * Continues a run that stopped: takes its lock (over a dead writer's), cuts a torn last line, rebuilds the kernel by
- * replaying the log exactly, dispatches again the effects that were dispatched and never
- * completed (under the same ids), and runs on live to the end.
+ * replaying the log exactly, gives the backend the calls the run made, dispatches again the
+ * effects that were dispatched and never completed (under the same ids), and runs on live to the end.
  */
-export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) => void): Promise<CompletionReport> {
+export async function resume(request: ResumeRequest, notes?: (notes: ResumeNotes) => void): Promise<CompletionReport> {
   // Resuming is the decision to take over the lock of a writer that died on this machine; a
   // writer still running, or one of another machine, keeps it.
   const fs = request.runLog?.fs ?? nodeFs;
@@ -107,15 +131,30 @@ export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) 
     if (contents.count === 0) throw new ResumeError('not-started', `the run in ${request.runDir} has no events: it stopped before it began`);
     const bytecode = readBytecode(Buffer.from(stored).toString('utf8'));
     const replay = replayExact(bytecode, () => arrayCursor(contents.lines));
-    const state = resumeState(contents, replay);
-    notes?.({ cut: contents.tail, reissued: state.outstanding.length, replayed: contents.count });
+    const interrupted = interruptedTools(bytecode, replay.outstanding);
+    if (interrupted.length > 0 && request.interruptedTools === undefined) throw notIdempotent(interrupted);
+    const instead = new Map(request.interruptedTools === 'fail' ? interrupted.map((tool) => [tool.effect, interruptedCompletion(tool)]) : []);
     const start = recordedStart(contents.lines[0]);
+    const host: HostRequest = 'chooseBackend' in request ? { ...request, ...request.chooseBackend(start.backend) } : request;
+    const { modelCalls, state } = takeUp(contents, replay, instead);
+    host.backend.continueAfter?.(modelCalls);
+    notes?.({ cut: contents.tail, interrupted, reissued: state.outstanding.length - instead.size, replayed: contents.count });
     const workspace = await Workspace.create(join(request.runDir, 'workspace'));
-    const live = await runLive({ ...liveOptions(request, log, workspace), bytecode, options: { orderedCompletions: start.options.orderedCompletions === true }, resume: state, seed: start.seed });
-    return await finish(request, bytecode, start.seed, log, live);
+    const live = await runLive({ ...liveOptions(host, log, workspace), bytecode, options: { orderedCompletions: start.options.orderedCompletions === true }, resume: state, seed: start.seed });
+    return await finish(host, bytecode, start.seed, log, live);
   } finally {
     await log.close();
   }
+}
+
+/** The refusal to run again, unasked, tools that may have done their work before the stop. */
+function notIdempotent(interrupted: readonly EffectRequest[]): ResumeError {
+  const tools = interrupted.map((request) => `${String(request.request['tool'])} (effect ${request.effect})`).join(', ');
+  const [verb, pronoun, object] = interrupted.length === 1 ? ['was', 'it', 'it'] : ['were', 'they', 'them'];
+  return new ResumeError(
+    'tool-not-idempotent',
+    `${interrupted.length === 1 ? 'tool' : 'tools'} ${tools} ${verb} running when the run stopped, and declared \`idempotent false\`: ${pronoun} may have done ${interrupted.length === 1 ? 'its' : 'their'} work already; resume with --rerun-tools to run ${object} again, or with --fail-tools to record ${object} as failed`,
+  );
 }
 
 /** Both halves of the completion report are in place (finish writes completion.md last). */
@@ -123,28 +162,10 @@ async function hasReport(fs: DurableFs, runDir: string): Promise<boolean> {
   return (await fs.stat(join(runDir, COMPLETION_JSON))) !== undefined && (await fs.stat(join(runDir, COMPLETION_MD))) !== undefined;
 }
 
-/** What the host redoes, from the log's lines and their replay. */
-function resumeState(contents: RunLogContents, replay: ReturnType<typeof replayExact>): ResumeState {
-  const mountEvents: KernelEvent[] = [];
-  const turns = new Map<string, number>();
-  for (const line of contents.lines) {
-    const kind = lineKind(line);
-    if (kind !== 'proc.spawned' && kind !== 'overlay.discarded' && kind !== 'effect.requested') continue;
-    const event = JSON.parse(line) as KernelEvent;
-    if (kind !== 'effect.requested') mountEvents.push(event);
-    else if (event.data?.['op'] === 'model' && event.pid !== undefined) turns.set(event.pid, (turns.get(event.pid) ?? 0) + 1);
-  }
-  // Past the end of the log, and still outstanding: counted again when dispatched again.
-  for (const event of replay.beyond) {
-    if (event.kind === 'effect.requested' && event.data?.['op'] === 'model' && event.pid !== undefined) turns.set(event.pid, (turns.get(event.pid) ?? 0) + 1);
-  }
-  for (const request of replay.outstanding) if (request.op === 'model') turns.set(request.pid, (turns.get(request.pid) ?? 1) - 1);
-  return { beyond: replay.beyond, blobs: replay.blobs, kernel: replay.kernel, mountEvents, outstanding: replay.outstanding, turns };
-}
-
 function liveOptions(request: HostRequest, log: RunLog, workspace: Workspace) {
   return {
     backend: request.backend,
+    ...(request.script === undefined ? {} : { script: request.script }),
     hostEnv: request.hostEnv,
     hostPaths: [{ host: resolve(request.runDir), standIn: '<run>' }],
     log,

@@ -6,6 +6,7 @@ import type { AgentEntry, Bytecode, Code } from '../bytecode/format.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { deepFreeze } from './frozen.js';
 import type { EventKind, KernelEvent } from '../bytecode/events.js';
+import type { BackendInfo } from '../generated/event.js';
 import { ArtifactStore, type Blob } from './artifacts.js';
 import { capsJson, declaredCaps, grantCaps, type Caps } from './caps.js';
 import { budgetJson, type Budget } from './budget.js';
@@ -32,12 +33,7 @@ export interface KernelOptions {
 export const DEFAULT_OPTIONS: KernelOptions = { policy: 'round-robin', quantum: 256, orderedCompletions: false };
 
 /** The backend a run was started with, as recorded in `run.started`. */
-export interface BackendInfo {
-  readonly name: string;
-  readonly tools: boolean;
-  readonly streaming: boolean;
-  readonly json: boolean;
-}
+export type { BackendInfo };
 
 /** What one kernel step hands the host: events to log, effects to run, effects to stop, blobs to store first. */
 export interface StepOutput {

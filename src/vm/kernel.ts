@@ -10,7 +10,7 @@ import { DEFAULT_OPTIONS, KernelCore, type BackendInfo, type KernelOptions, type
 import type { Completion, InFlight } from './effects.js';
 import { asEffectId, asPid, effectOwner, MAIN_PID, type EffectId, type Pid } from './ids.js';
 import { runProcess, type InstructionTrace } from './interpreter.js';
-import type { JsonValue } from '../bytecode/json.js';
+import type { JsonObject, JsonValue } from '../bytecode/json.js';
 import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
 import type { FinalExit, Frame, Process } from './process.js';
 import { failingInstruction } from './outcomes.js';
@@ -60,7 +60,7 @@ export class Kernel {
     const { bytecode } = request;
     const input = request.input ?? null;
     k.emit('run.started', undefined, {
-      backend: request.backend === undefined || request.backend === null ? null : { ...request.backend },
+      backend: request.backend === undefined || request.backend === null ? null : backendData(request.backend),
       codeHash: bytecode.codeHash,
       format: EVENT_FORMAT_VERSION,
       input,
@@ -288,6 +288,11 @@ export class Kernel {
     // The failure is charged to main's wait: the instruction the run can never get past.
     exitProcess(k, main, 'failed', null, { blocked, kind: 'deadlock' }, { at: failingInstruction(main) });
   }
+}
+
+/** The backend as `run.started` records it: a script only when it has one. */
+function backendData({ script, ...backend }: BackendInfo): JsonObject {
+  return script === undefined ? { ...backend } : { ...backend, script: { ...script } };
 }
 
 export { exitValue };

@@ -30,14 +30,14 @@ const every = <K extends string>(members: Record<K, true>): K[] => Object.keys(m
 /** One instance per code of every error class src/ exports. */
 const samples: readonly AosError[] = [
   new UsageError('no such file'),
-  ...every<BackendConfigProblem>({ environment: true, 'unknown-backend': true, unavailable: true, 'no-script': true }).map((p) => new BackendConfigError(p, p)),
+  ...every<BackendConfigProblem>({ environment: true, 'unknown-backend': true, unavailable: true, 'no-script': true, 'script-changed': true }).map((p) => new BackendConfigError(p, p)),
   new ScriptError('a.script.json', [{ pointer: '', message: 'the file is empty' }]),
   ...every<BytecodeFormatProblem>({ json: true, format: true, version: true, schema: true, hash: true, structure: true }).map((p) => new BytecodeFormatError(p, p)),
   new DslPrintError('"1x" is not a name'),
   ...every<RunDirProblem>({ exists: true, manifest: true, log: true, damaged: true, truncated: true, write: true, 'host-path': true }).map((p) => new RunDirError(p, 'run', p)),
   ...every<RunLockProblem>({ held: true, stale: true, unreadable: true, breaking: true, lost: true }).map((p) => new RunLockError(p, 'run', undefined, p)),
   ...every<RunLogProblem>({ 'torn-tail': true, finished: true, seq: true, 'first-line': true, closed: true, 'blob-hash': true }).map((p) => new RunLogError(p, 'run', p)),
-  ...every<ResumeProblem>({ 'no-run': true, finished: true, 'not-started': true }).map((p) => new ResumeError(p, p)),
+  ...every<ResumeProblem>({ 'no-run': true, finished: true, 'not-started': true, 'tool-not-idempotent': true }).map((p) => new ResumeError(p, p)),
   new ReplayDivergenceError({ seq: 3, expected: null, produced: null, differences: [], location: undefined, summary: 'the log ended' }),
   ...every<RefusalReason>({ 'not-a-run': true, 'kernel-version': true, 'format-version': true, 'code-hash': true }).map((r) => new ReplayRefusedError(r, null, null, r)),
   ...every<BackendErrorKind>({ unavailable: true, timeout: true, refused: true, 'bad-request': true, 'bad-response': true, cancelled: true, 'no-script-match': true }).map((k) => new BackendError('scripted', k, k)),

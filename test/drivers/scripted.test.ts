@@ -139,6 +139,32 @@ describe('choosing an entry', () => {
     expect(b.unusedEntries()).toEqual(['/responses/1']);
   });
 
+  it('goes on after the calls of a run that stopped as if it had answered them: entries used in file order stay used', async () => {
+    const responses = [
+      { agent: 'writer', reply: { content: 'first' } },
+      { agent: 'reviewer', match: { contains: 'check' }, reply: { content: 'checked' } },
+      { agent: 'writer', reply: { content: 'second' } },
+      { agent: 'writer', reply: { content: 'third' } },
+      { agent: '*', reply: { content: 'more' }, repeat: true },
+    ];
+    const calls = [request('writer', 'go', 1), request('reviewer', 'check it', 1), request('writer', 'go', 2), request('nobody', 'fits only the repeat', 1)];
+    const uninterrupted = backend(responses);
+    for (const call of calls) await uninterrupted.generate(call);
+    const resumed = backend(responses);
+    resumed.continueAfter(calls);
+    expect(resumed.unusedEntries()).toEqual(uninterrupted.unusedEntries());
+    expect(await contentOf(resumed, request('writer', 'go', 3))).toBe('third');
+    expect(await contentOf(resumed, request('writer', 'go', 4))).toBe('more');
+  });
+
+  it('takes a call that no entry fits, in a run that stopped, as one that used nothing up', async () => {
+    const b = backend([{ agent: 'writer', reply: { content: 'only' } }]);
+    b.continueAfter([request('reviewer', 'no entry fits'), request('writer', 'go'), request('writer', 'go again', 2)]);
+    expect(b.unusedEntries()).toEqual([]);
+    const error = await failureOf(b.generate(request('writer', 'go on', 3)));
+    expect(error.message).toContain('/responses/0 would fit but is used up');
+  });
+
   it('gives the same replies to the same calls every time', async () => {
     const responses = [
       { agent: '*', match: { regex: 'a' }, reply: { content: 'has a', toolCalls: [{ name: 't', arguments: { n: 1 } }] } },

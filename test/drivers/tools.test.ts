@@ -114,6 +114,12 @@ describe('environment', () => {
     const listed = value(await runTool(request([node, script('env.mjs')], { env: ['SECRET_TOKEN'] }), options()));
     expect(listed.json).toEqual({ SECRET_TOKEN: 'hunter2-secret' });
   });
+
+  it('gives the program its effect id as AOS_EFFECT_ID, over any host value of that name', async () => {
+    const hostEnv = { ...options().hostEnv, AOS_EFFECT_ID: 'the host\'s own' };
+    const result = value(await runTool(request([node, script('env.mjs')], { env: ['LANG', 'AOS_EFFECT_ID'] }), options({ effectId: 'writer#3/e7', hostEnv })));
+    expect(result.json).toEqual({ AOS_EFFECT_ID: 'writer#3/e7', LANG: 'C.UTF-8' });
+  });
 });
 
 describe('working directory', () => {
