@@ -1,13 +1,15 @@
 // Real SIGKILLs of `aos run` (the built CLI, dist/cli/aos.js; `npm run build` first), each followed
-// by `aos resume`. The workflow (test/runtime/fixtures/crash/slow.aos) runs about a second and a
-// half of tools and sleeps with ordered completions, so an uninterrupted run gives the same log
-// every time. Each kill waits for a point of the run, watched from here in its run directory: the
-// directory made but no line yet, after N lines, while a tool or a sleep is outstanding, near and
-// at the end, or at a time after the start. After each kill, `aos resume` exits 0, `aos replay`
-// finds the log identical, the log verifies, every line on disk at the kill is kept at its seq,
-// and the log, manifest, blobs, completion report and output files equal the uninterrupted run's.
-// A kill before run.started reached the log leaves nothing to resume: resume refuses by name.
-// Kills run two at a time.
+// by `aos resume`, on two workflows run with ordered completions, so an uninterrupted run gives the
+// same log every time. The first (test/runtime/fixtures/crash/slow.aos) runs about a second and a
+// half of tools and sleeps. The second (file-order.aos) has a script whose entries are used up in
+// file order, which a resume must take up where the run left it, and an append tool whose output
+// file would show a call run twice. Each kill waits for a point of the run, watched from here in
+// its run directory: the directory made but no line yet, after N lines, while a tool or a sleep is
+// outstanding, near and at the end, or at a time after the start. After each kill, `aos resume`
+// exits 0, `aos replay` finds the log identical, the log verifies, every line on disk at the kill
+// is kept at its seq, and the log, manifest, blobs, completion report and output files equal the
+// uninterrupted run's. A kill before run.started reached the log leaves nothing to resume: resume
+// refuses by name. Kills run two at a time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,8 @@ import { lineKind } from '../../src/replay/replay.js';
 import { verifyLog } from '../../src/log/verify-log.js';
 
 const AOS = 'dist/cli/aos.js';
-const WORKFLOW = 'test/runtime/fixtures/crash/slow.aos';
+const SLOW = 'test/runtime/fixtures/crash/slow.aos';
+const FILE_ORDER = 'test/runtime/fixtures/crash/file-order.aos';
 const RUN_ARGS = ['--ordered-completions', '--seed', '7'];
 /**
  * No child may take longer than this: generous, for a loaded machine. A child that never exits (a
@@ -30,8 +33,11 @@ const PARALLEL = 2;
 
 const made: string[] = [];
 const children = new Set<ChildProcess>();
+/** The watchers of runs still to be killed: stopped before their runs directories go. */
+const watchers = new Set<ReturnType<typeof setInterval>>();
 
 afterAll(() => {
+  for (const watcher of watchers) clearInterval(watcher);
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -120,29 +126,44 @@ function capture(): Io & { stdout: string; stderr: string } {
   });
 }
 
-let reference: Map<string, string>;
-let referenceDir: string;
-let referenceLines: string[];
+/** A workflow of the sweep and its uninterrupted run. */
+interface Reference {
+  readonly workflow: string;
+  readonly dir: string;
+  readonly files: Map<string, string>;
+  readonly lines: string[];
+}
+
+const references = new Map<string, Reference>();
+
+function referenceOf(workflow: string): Reference {
+  const found = references.get(workflow);
+  if (found === undefined) throw new Error(`no uninterrupted run of ${workflow}`);
+  return found;
+}
 
 /** The uninterrupted run's files, and `aos replay` and verify-log passing, in dir. */
-async function expectUninterrupted(dir: string, what: string): Promise<void> {
+async function expectUninterrupted(reference: Reference, dir: string, what: string): Promise<void> {
   const files = runFiles(dir);
-  for (const [path, content] of reference) expect(files.get(path), `${what}: ${path}`).toBe(content);
-  expect([...files.keys()].filter((path) => !reference.has(path)), `${what}: files the uninterrupted run has not`).toEqual([]);
+  for (const [path, content] of reference.files) expect(files.get(path), `${what}: ${path}`).toBe(content);
+  expect([...files.keys()].filter((path) => !reference.files.has(path)), `${what}: files the uninterrupted run has not`).toEqual([]);
   const io = capture();
   expect(await main(['replay', dir], io), `${what}: aos replay (${io.stderr})`).toBe(0);
   expect(io.stdout, `${what}: aos replay`).toMatch(/^replay: identical, \d+ events/);
-  expect(await verifyLog(dir), `${what}: verify-log`).toMatchObject({ ok: true, finished: true, count: referenceLines.length });
+  expect(await verifyLog(dir), `${what}: verify-log`).toMatchObject({ ok: true, finished: true, count: reference.lines.length });
+}
+
+async function uninterrupted(workflow: string): Promise<Reference> {
+  const runsDir = newRunsDir();
+  const done = await aos(['run', workflow, '--runs-dir', runsDir, ...RUN_ARGS]).exit;
+  expect(done.code, done.stderr).toBe(0);
+  const dir = runDirIn(runsDir) ?? '';
+  return { dir, files: runFiles(dir), lines: linesOnDisk(dir), workflow };
 }
 
 beforeAll(async () => {
   if (!existsSync(AOS)) throw new Error(`${AOS} is missing: run \`npm run build\` first`);
-  const runsDir = newRunsDir();
-  const done = await aos(['run', WORKFLOW, '--runs-dir', runsDir, ...RUN_ARGS]).exit;
-  expect(done.code, done.stderr).toBe(0);
-  referenceDir = runDirIn(runsDir) ?? '';
-  reference = runFiles(referenceDir);
-  referenceLines = linesOnDisk(referenceDir);
+  for (const reference of await Promise.all([SLOW, FILE_ORDER].map(uninterrupted))) references.set(reference.workflow, reference);
 }, 60_000);
 
 /** What the watcher sees of the run it is to kill. */
@@ -153,6 +174,7 @@ interface Seen {
 }
 
 interface Kill {
+  readonly workflow: string;
   readonly name: string;
   readonly when: (seen: Seen) => boolean;
 }
@@ -165,19 +187,23 @@ function outstanding(lines: readonly string[], op: 'tool' | 'sleep', nth: number
   return !lines.some((line) => (lineKind(line) === 'effect.completed' || lineKind(line) === 'timer.fired') && line.includes(`"effect":"${effect}"`));
 }
 
-function kills(): Kill[] {
-  const total = referenceLines.length;
-  const atLine = (fraction: number): Kill => {
-    const n = Math.max(2, Math.round(total * fraction));
-    return { name: `after ${n} lines`, when: (s) => s.lines.length >= n };
-  };
+type Point = Omit<Kill, 'workflow'>;
+
+/** A kill once the run has at least this fraction of its uninterrupted run's lines. */
+function atLine(total: number, fraction: number): Point {
+  const n = Math.max(2, Math.round(total * fraction));
+  return { name: `after ${n} lines`, when: (s) => s.lines.length >= n };
+}
+
+function slowKills(): Kill[] {
+  const total = referenceOf(SLOW).lines.length;
   // Before the last timer fires: a kill at a time can never come after the run has ended.
-  const atTime = (ms: number): Kill => ({ name: `${ms} ms after the start`, when: (s) => s.elapsed >= ms && s.lines.length < total - 2 });
-  return [
+  const atTime = (ms: number): Point => ({ name: `${ms} ms after the start`, when: (s) => s.elapsed >= ms && s.lines.length < total - 2 });
+  const points: Point[] = [
     { name: 'directory made, no line yet', when: (s) => s.dir !== undefined },
     { name: 'bytecode written, no line yet', when: (s) => s.dir !== undefined && existsSync(join(s.dir, 'workflow.aosb.json')) },
     { name: 'after run.started', when: (s) => s.lines.length >= 1 },
-    ...[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map(atLine),
+    ...[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((fraction) => atLine(total, fraction)),
     { name: 'during the 1st tool', when: (s) => outstanding(s.lines, 'tool', 1) },
     { name: 'during the 2nd tool', when: (s) => outstanding(s.lines, 'tool', 2) },
     { name: 'during the 3rd tool', when: (s) => outstanding(s.lines, 'tool', 3) },
@@ -189,6 +215,19 @@ function kills(): Kill[] {
     atTime(2_200),
     atTime(2_700),
   ];
+  return points.map((point) => ({ ...point, workflow: SLOW }));
+}
+
+/** The file-order workflow: its script used up in file order, and its append tool at each of its four calls. */
+function fileOrderKills(): Kill[] {
+  const total = referenceOf(FILE_ORDER).lines.length;
+  const points: Point[] = [
+    { name: 'after run.started', when: (s) => s.lines.length >= 1 },
+    ...[0.2, 0.35, 0.5, 0.65, 0.8].map((fraction) => atLine(total, fraction)),
+    ...[1, 2, 3, 4].map((nth) => ({ name: `during append ${nth}`, when: (s: Seen) => outstanding(s.lines, 'tool', nth) })),
+    { name: 'run.finished written', when: (s) => s.lines.length >= total },
+  ];
+  return points.map((point) => ({ ...point, name: `file order: ${point.name}`, workflow: FILE_ORDER }));
 }
 
 interface Outcome {
@@ -199,22 +238,27 @@ interface Outcome {
 
 /** Starts `aos run`, kills it when the point comes, then resumes and checks the run. */
 async function killAndResume(kill: Kill): Promise<Outcome> {
+  const reference = referenceOf(kill.workflow);
   const runsDir = newRunsDir();
   const began = Date.now();
-  const { child, exit } = aos(['run', WORKFLOW, '--runs-dir', runsDir, ...RUN_ARGS]);
+  const { child, exit } = aos(['run', kill.workflow, '--runs-dir', runsDir, ...RUN_ARGS]);
   let sent = false;
   const watcher = setInterval(() => {
     if (sent || child.exitCode !== null) return;
     const dir = runDirIn(runsDir);
     if (kill.when({ dir, elapsed: Date.now() - began, lines: linesOnDisk(dir) })) sent = child.kill('SIGKILL');
   }, POLL_MS);
-  const ended = await exit.finally(() => clearInterval(watcher));
+  watchers.add(watcher);
+  const ended = await exit.finally(() => {
+    clearInterval(watcher);
+    watchers.delete(watcher);
+  });
   const dir = runDirIn(runsDir);
   if (ended.signal !== 'SIGKILL') {
     // The point never came before the run ended: nothing to resume.
     expect(ended.code, `${kill.name}: a run the kill missed completes (${ended.stderr})`).toBe(0);
-    await expectUninterrupted(dir ?? '', `${kill.name}, not killed`);
-    return { killed: false, linesAtKill: referenceLines.length, resumed: false };
+    await expectUninterrupted(reference, dir ?? '', `${kill.name}, not killed`);
+    return { killed: false, linesAtKill: reference.lines.length, resumed: false };
   }
   // SIGKILL leaves what the process wrote: its complete lines are what the resume must keep.
   const atKill = linesOnDisk(dir);
@@ -243,31 +287,44 @@ async function killAndResume(kill: Kill): Promise<Outcome> {
   const final = linesOnDisk(dir);
   expect(final.slice(0, atKill.length), `${kill.name}: the lines on disk at the kill`).toEqual(atKill);
   for (const [seq, line] of atKill.entries()) if (lineKind(line) === 'effect.completed') expect(final[seq], `${kill.name}: the completion at seq ${seq}`).toBe(line);
-  await expectUninterrupted(dir, kill.name);
+  await expectUninterrupted(reference, dir, kill.name);
   return { killed: true, linesAtKill: atKill.length, resumed: !reported };
+}
+
+type Outcomes = (Outcome & { readonly name: string; readonly workflow: string })[];
+
+/** Kills of one workflow spread over its run: in its first third, in its middle, and in its last lines. */
+function expectSpread(outcomes: Outcomes, workflow: string, counts: { readonly killed: number; readonly resumed: number }, summary: string): void {
+  const total = referenceOf(workflow).lines.length;
+  const killed = outcomes.filter((o) => o.workflow === workflow && o.killed);
+  expect(killed.length, summary).toBeGreaterThanOrEqual(counts.killed);
+  expect(killed.some((o) => o.linesAtKill < total / 3), summary).toBe(true);
+  expect(killed.some((o) => o.linesAtKill > total / 3 && o.linesAtKill < (total * 2) / 3), summary).toBe(true);
+  expect(killed.some((o) => o.linesAtKill >= total - 3), summary).toBe(true);
+  expect(killed.filter((o) => o.resumed).length, summary).toBeGreaterThanOrEqual(counts.resumed);
 }
 
 describe('aos run killed with SIGKILL, then aos resume', () => {
   it('resumes every kill to the uninterrupted run: exit 0, replay identical, log verified, same report and files', async () => {
-    const plan = kills();
-    const outcomes: (Outcome & { readonly name: string })[] = [];
+    const plan = [...slowKills(), ...fileOrderKills()];
+    const outcomes: Outcomes = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       for (let i = next++; i < plan.length; i = next++) {
         const kill = plan[i] as Kill;
-        outcomes.push({ name: kill.name, ...(await killAndResume(kill)) });
+        outcomes.push({ name: kill.name, workflow: kill.workflow, ...(await killAndResume(kill)) });
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, worker));
     const summary = outcomes.map((o) => `${o.name}: ${o.killed ? `killed at ${o.linesAtKill} lines` : 'missed'}${o.resumed ? ', resumed' : ''}`).join('\n');
     console.info(summary);
-    const killed = outcomes.filter((o) => o.killed);
-    expect(killed.length, summary).toBeGreaterThanOrEqual(20);
-    // Spread over the run: before the first line, in its middle, and in its last lines.
-    expect(killed.some((o) => o.linesAtKill === 0), summary).toBe(true);
-    expect(killed.some((o) => o.linesAtKill > referenceLines.length / 3 && o.linesAtKill < (referenceLines.length * 2) / 3), summary).toBe(true);
-    expect(killed.some((o) => o.linesAtKill >= referenceLines.length - 3), summary).toBe(true);
-    expect(killed.filter((o) => o.resumed).length, summary).toBeGreaterThanOrEqual(16);
+    expectSpread(outcomes, SLOW, { killed: 20, resumed: 16 }, summary);
+    // Before the first line too.
+    expect(outcomes.some((o) => o.workflow === SLOW && o.killed && o.linesAtKill === 0), summary).toBe(true);
+    expectSpread(outcomes, FILE_ORDER, { killed: 9, resumed: 8 }, summary);
+    // The appends the uninterrupted run made, each once, whichever call the kill stopped.
+    expect(outcomes.filter((o) => o.workflow === FILE_ORDER && o.killed && o.name.includes('during append')).length, summary).toBeGreaterThanOrEqual(3);
+    expect(referenceOf(FILE_ORDER).files.get('workspace/shared/out/words.txt')).toBe('one\ntwo\nthree\nfour\n');
   }, 600_000);
 
   // A process that opens a log and seals nothing (a resume that refuses, or that only writes the
@@ -276,7 +333,7 @@ describe('aos run killed with SIGKILL, then aos resume', () => {
   it('aos resume of a run that has finished says so and exits 1', async () => {
     const runsDir = newRunsDir();
     const dir = join(runsDir, 'finished');
-    cpSync(referenceDir, dir, { recursive: true });
+    cpSync(referenceOf(SLOW).dir, dir, { recursive: true });
     const resumed = await aos(['resume', dir, '--runs-dir', runsDir]).exit;
     expect(resumed.stderr).toContain('has finished: there is nothing to resume');
     expect(resumed.code).toBe(1);
