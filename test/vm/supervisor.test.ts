@@ -85,6 +85,23 @@ describe('strategies', () => {
     });
   }
 
+  it('one_for_all: a paused sibling restarts paused, and runs its new incarnation only once resumed', () => {
+    const fake = probe({ b: [1] });
+    // worker#1 is paused while its probe runs; worker#2's probe fails at 1 ms; worker#1 is resumed at 30 s.
+    const signals = [
+      { at: 0, input: { kind: 'signal.external' as const, target: 'worker#1', op: 'pause' as const } },
+      { at: 30_000, input: { kind: 'signal.external' as const, target: 'worker#1', op: 'resume' as const } },
+    ];
+    const { log, kernel } = run(compileDsl(crew('one_for_all')), { fakes: { tool: fake.tool }, signals });
+    expect(kernel.result).toEqual({ status: 'ok', output: ['a', 'b', 'c'] });
+    expect(restartsByName(log)).toEqual({ 'worker#2': [2], 'worker#1': [2], 'worker#3': [2] });
+    // Its second probe waits for the resume: the others probe again at once.
+    expect(fake.calls).toEqual(['a', 'b', 'c', 'b', 'c', 'a']);
+    const resumed = log.find((e) => e.kind === 'proc.signalled' && e.data?.['op'] === 'resume');
+    const ran = log.filter((e) => e.pid === 'worker#1' && e.kind === 'effect.requested' && e.data?.['op'] === 'tool');
+    expect(ran.map((e) => e.seq > (resumed?.seq ?? Infinity))).toEqual([false, true]);
+  });
+
   it('a sibling that already ended for good is not restarted with the others', () => {
     // worker#1 (no sleep) exits ok before worker#2 fails; one_for_all restarts only the live ones.
     const source = crew('one_for_all').replace('sleep 1s', 'if input != "a" { sleep 1s }');
