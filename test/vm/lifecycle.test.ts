@@ -249,6 +249,28 @@ describe('pause and resume', () => {
     expect(d.kernel.result?.output).toEqual({ output: null, reason: 'crash', status: 'failed' });
   });
 
+  it('keeps a name paused when its incarnation fails while paused, through the crash backoff and the restart', () => {
+    const d = new Driver(
+      workflow(
+        `retry crashy { attempts 2 backoff 2s on [crash] }\nagent reader { ${AGENT} mount shared "/shared" retry crashy run { let t = read "/shared/notes.txt" exit t } }`,
+        'let h = spawn reader\nlet r = await h timeout 1h\nexit r',
+      ),
+    );
+    d.settle();
+    d.signal('reader#1', 'pause');
+    expect(kindsOf(d.complete('reader#1', 'read', FAILED))).toEqual(['effect.completed', 'proc.exited', 'retry.scheduled', 'effect.requested']);
+    expect(d.proc('reader#1')).toMatchObject({ state: 'paused', pausedFrom: 'restarting', incarnation: 1 });
+    expect(kindsOf(d.fire('reader#1'))).toContain('proc.restarted');
+    expect(d.proc('reader#1')).toMatchObject({ state: 'paused', pausedFrom: 'ready', incarnation: 2 });
+    expect(d.settle()).toEqual([]);
+
+    d.signal('reader#1', 'resume');
+    d.settle();
+    d.complete('reader#1', 'read', { ok: true, value: 'notes' });
+    d.settle();
+    expect(d.kernel.result?.output).toEqual({ output: 'notes', status: 'ok' });
+  });
+
   it('killing a name paused during its retry backoff ends it once, with the kill', () => {
     const d = new Driver(
       workflow(`retry crashy { attempts 2 backoff 2s on [crash] }\nagent crasher { ${AGENT} retry crashy run { fail "crash" } }`, 'let h = spawn crasher\nlet r = await h timeout 1h\nexit r'),
