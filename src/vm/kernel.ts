@@ -17,7 +17,7 @@ import { failingInstruction } from './outcomes.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
 
 /** Bumped whenever the same inputs could produce different events. */
-export const KERNEL_VERSION = '3';
+export const KERNEL_VERSION = '4';
 
 export interface StartRequest {
   readonly bytecode: Bytecode;
