@@ -8,6 +8,7 @@ import type { KernelEvent } from '../../src/bytecode/events.js';
 import { inspectEvents, parseEvents } from '../../src/inspect/fold.js';
 import { readHeader, scriptedEffects } from '../../src/sim/sweep.js';
 import { runSimulated, type SimulatedRun } from '../../src/sim/simulated-host.js';
+import { completionMarkdown, completionReport } from '../../src/runtime/completion.js';
 
 const WORKFLOW = (body: string) => `workflow budget version "1"
 model m { id "m" }
@@ -108,6 +109,17 @@ describe('time charged to the accounts', () => {
     expect(r.kernel.result?.output).toEqual({ output: 'rested', status: 'ok' });
     expect(timeUsed(r)).toEqual({ 'timed#1': 550 });
     expect(r.kernel.core.processes.get('timed#1')?.budget.remaining.time).toBe(450);
+  });
+
+  it('shows in the completion report the time each process was charged', () => {
+    const bytecode = compileDsl(TIMED('sleep 300ms sleep 250ms exit "rested"'));
+    const r = run(bytecode);
+    const report = completionReport({ bytecode, kernel: r.kernel, seed: 'test', backend: { name: 'fake', scripted: true }, events: r.events, head: r.head, blob: (hash) => r.blobs.get(hash) });
+    expect(report.processes.map((p) => [p.name, p.time])).toEqual([
+      ['main', 550],
+      ['timed#1', 550],
+    ]);
+    expect(completionMarkdown(report)).toContain('| timed#1 | ok | 1 | 0 | 0 | 550 | 100 turns, 100000 tokens, 1000 ms |');
   });
 
   it('charges main, whose budget is unlimited, the whole run', () => {
