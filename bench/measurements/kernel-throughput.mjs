@@ -1,7 +1,8 @@
 // Kernel throughput on the in-memory, simulated-time host (dist/sim/simulated-host.js): every
 // event is serialised and hash-chained as the log writer does, without keeping the lines. Two
 // workloads — ping-pong (two processes exchanging messages) and fan-out (one parent, many
-// children that each report back) — and the same workloads in LangGraph with its MemorySaver
+// children that each report back, at 1k, 10k and 100k children: what a run keeps of each finished
+// child decides its memory) — and the same workloads in LangGraph with its MemorySaver
 // checkpointer (bench/langgraph-workloads.mjs), compared as completed units of work per second.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,7 @@ export const title = 'Kernel throughput (simulated host, events serialised and c
 const TARGET_EVENTS_PER_SEC = 250_000;
 const TARGET_COST_RATIO = 1.3;
 const TARGET_RSS_MB = 300;
+const TARGET_FANOUT_RSS_MB = 500;
 const TARGET_SPEEDUP = 50;
 
 // A ping-pong round trip is two messages and four events (send and receive, each way).
@@ -23,6 +25,7 @@ export const cases = [
   { id: 'pingpong-1M-events', workload: 'ping-pong', size: 250_000, warmup: 1, reps: 7 },
   { id: 'pingpong-1M-messages', workload: 'ping-pong', size: 500_000, warmup: 0, reps: 3 },
   { id: 'fanout-10k', workload: 'fan-out', size: 10_000, warmup: 10, reps: 15 },
+  { id: 'fanout-100k', workload: 'fan-out', size: 100_000, warmup: 1, reps: 5 },
   // The two workloads at the sizes LangGraph runs them, for a same-size comparison.
   { id: 'pingpong-2k-messages', workload: 'ping-pong', size: LANGGRAPH_SIZES.pingPong / 2, warmup: 40, reps: 41 },
   { id: 'fanout-1k', workload: 'fan-out', size: LANGGRAPH_SIZES.fanOut, warmup: 40, reps: 41 },
@@ -90,6 +93,8 @@ export function report(results) {
   const slowest = Math.min(...kernelCases.map(({ result: r }) => r.eventsPerSec));
   const ratio = get('pingpong-1M-events').usPerEvent / get('pingpong-10k-events').usPerEvent;
   const rss = get('pingpong-1M-events').peakRssMb;
+  const fanRatio = get('fanout-100k').usPerEvent / get('fanout-10k').usPerEvent;
+  const fanRss = get('fanout-100k').peakRssMb;
   const speedup = (aos, langgraph) => get(aos).unitsPerSec / get(langgraph).unitsPerSec;
   const pingSpeedup = speedup('pingpong-2k-messages', 'langgraph-pingpong');
   const fanSpeedup = speedup('fanout-1k', 'langgraph-fanout');
@@ -109,6 +114,8 @@ export function report(results) {
     `| ≥ ${fmt(TARGET_EVENTS_PER_SEC)} events/s in every kernel case | ${fmt(slowest)} (slowest) | ${verdict(slowest >= TARGET_EVENTS_PER_SEC)} |`,
     `| per-event cost at 1M events ≤ ${TARGET_COST_RATIO}× that at 10k | ${fmt(ratio, 2)}× | ${verdict(ratio <= TARGET_COST_RATIO)} |`,
     `| peak RSS for 1M events ≤ ${TARGET_RSS_MB} MB | ${fmt(rss)} MB | ${verdict(rss <= TARGET_RSS_MB)} |`,
+    `| fan-out per-event cost at 100k children ≤ ${TARGET_COST_RATIO}× that at 10k | ${fmt(fanRatio, 2)}× | ${verdict(fanRatio <= TARGET_COST_RATIO)} |`,
+    `| peak RSS for a 100k-child fan-out ≤ ${TARGET_FANOUT_RSS_MB} MB | ${fmt(fanRss)} MB | ${verdict(fanRss <= TARGET_FANOUT_RSS_MB)} |`,
     `| ping-pong units/s ≥ ${TARGET_SPEEDUP}× LangGraph, same size (${fmt(LANGGRAPH_SIZES.pingPong)} messages) | ${fmt(pingSpeedup)}× | ${verdict(pingSpeedup >= TARGET_SPEEDUP)} |`,
     `| fan-out units/s ≥ ${TARGET_SPEEDUP}× LangGraph, same size (${fmt(LANGGRAPH_SIZES.fanOut)} workers) | ${fmt(fanSpeedup)}× | ${verdict(fanSpeedup >= TARGET_SPEEDUP)} |`,
     '',

@@ -106,6 +106,10 @@ export interface ProcessSummary {
    */
   tokens: number;
   /**
+   * Virtual milliseconds its budget was charged: the kernel's clock from its spawn to its final exit (a branch shows the account of the process that started it, as for turns and tokens).
+   */
+  time: number;
+  /**
    * Its limits (null: unlimited).
    */
   budget?: {

@@ -53,6 +53,7 @@ export function completionReport(input: CompletionInput): CompletionReport {
         kind: p.kind,
         name: p.name,
         status: p.final ? (p.exit?.status ?? 'unknown') : p.state,
+        time: p.budget.used.time,
         tokens: p.budget.used.tokens,
         turns: p.budget.used.turns,
       };
@@ -98,7 +99,7 @@ export function completionMarkdown(report: CompletionReport): string {
   for (const a of report.artifacts) lines.push(`| ${a.id} | ${a.kind} | ${a.producer} (incarnation ${a.incarnation}) | ${a.hash.slice(0, 16)}… | ${a.verdicts.map((v) => `${v.by}: ${v.passed ? 'passed' : 'rejected'}`).join(', ')} |`);
   lines.push('', '## Handoffs', '');
   for (const h of report.handoffs) lines.push(`- ${h.process} (artifact ${h.artifact}): \`${cell(h.handoff)}\``);
-  lines.push('', '## Processes', '', `| process | status | incarnations | turns | tokens${report.backend.scripted ? ' (scripted)' : ''} | budget |`, '| --- | --- | ---: | ---: | ---: | --- |');
-  for (const p of report.processes) lines.push(`| ${p.name} | ${p.status} | ${p.incarnations} | ${p.turns} | ${p.tokens} | ${p.budget === undefined || p.budget === null ? '' : `${p.budget.turns ?? '∞'} turns, ${p.budget.tokens ?? '∞'} tokens, ${p.budget.time ?? '∞'} ms`} |`);
+  lines.push('', '## Processes', '', `| process | status | incarnations | turns | tokens${report.backend.scripted ? ' (scripted)' : ''} | time ms | budget |`, '| --- | --- | ---: | ---: | ---: | ---: | --- |');
+  for (const p of report.processes) lines.push(`| ${p.name} | ${p.status} | ${p.incarnations} | ${p.turns} | ${p.tokens} | ${p.time} | ${p.budget === undefined || p.budget === null ? '' : `${p.budget.turns ?? '∞'} turns, ${p.budget.tokens ?? '∞'} tokens, ${p.budget.time ?? '∞'} ms`} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -25,12 +25,13 @@ interface Amounts {
   readonly tokens: number;
 }
 
-/** What the checker reads of a process; a kernel Process fits it. */
+/** What the checker reads of a process; a kernel process record, live or ended, fits it. */
 export interface ProcessView {
   readonly name: string;
   readonly state: string;
   readonly final: boolean;
-  readonly wait: { readonly kind: string } | null;
+  /** Absent from what the kernel keeps of a name that ended for good. */
+  readonly wait?: { readonly kind: string } | null;
   readonly budget: { readonly limit: Amounts; readonly used: Amounts; readonly delegated: Amounts };
 }
 
@@ -280,7 +281,7 @@ export class InvariantChecker {
     for (const p of processes.values()) {
       if (p.state === 'running') this.fail('no-process-left-running', null, `${p.name} is still running between transitions`);
       if ((p.state === 'ready') !== queued.has(p.name)) this.fail('ready-is-queued', null, `${p.name} is ${p.state} and ${queued.has(p.name) ? '' : 'not '}queued`);
-      if (p.final && (holding.has(p.name) || waitingForLease.has(p.name) || p.wait !== null || busy.has(p.name))) {
+      if (p.final && (holding.has(p.name) || waitingForLease.has(p.name) || (p.wait ?? null) !== null || busy.has(p.name))) {
         this.fail('final-holds-nothing', null, `${p.name} has ended for good but still holds or waits for a lease or has effects in flight`);
       }
       this.checkBudget(p);

@@ -17,7 +17,7 @@ import { exitProcess, exitValue, spawnAgent } from './lifecycle.js';
 import { appended } from './lists.js';
 import { failingInstruction } from './outcomes.js';
 import { exitOk } from './overlay.js';
-import { agentLoop, type Process } from './process.js';
+import { agentLoop, finalExitOf, type Process } from './process.js';
 import { attachValue, recordArtifact } from './record-calls.js';
 import { resolvePath } from './vfs.js';
 
@@ -106,7 +106,7 @@ const BUILTINS: { readonly [name: string]: Builtin } = {
   await_agent: (k, p, args, done) => {
     const target = k.processes.get(asPid(String(args['process'])));
     if (target === undefined || target.parent !== p.name) return done(error('unknown-process', `${JSON.stringify(args['process'])} is not a process this agent spawned`));
-    if (target.final && target.exit !== null) return done(exitValue(target.exit));
+    if (target.final) return done(exitValue(finalExitOf(target)));
     target.awaiters = appended(target.awaiters, p.name);
     k.block(p, { kind: 'await', target: target.name, timer: null, cancelOnTimeout: false });
     agentLoop(p).continuation = (value) => done(value);

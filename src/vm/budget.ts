@@ -36,8 +36,8 @@ function assertAmount(value: number, what: string): void {
  *
  * A turn or token limit is exhausted when a charge takes spend past it; spend that reaches a
  * limit exactly is still within it, and `remaining` shows 0, so the kernel starts a model call
- * only while remaining turns and tokens are positive. The time limit is exhausted once the
- * elapsed time reaches it.
+ * only while remaining turns and tokens are positive. Time is charged from the virtual clock:
+ * the time limit is exhausted once the time since the account opened reaches it.
  */
 export class BudgetAccount {
   private readonly grant: Budget;
@@ -48,8 +48,13 @@ export class BudgetAccount {
   private delegatedTurns = 0;
   private delegatedTokens = 0;
 
-  constructor(limit: Budget) {
+  /** `opened` is the virtual time the account's process was spawned at. */
+  constructor(
+    limit: Budget,
+    readonly opened = 0,
+  ) {
     for (const field of FIELDS) assertAmount(limit[field], `limit.${field}`);
+    assertAmount(opened, 'the opening time');
     this.grant = { turns: limit.turns, tokens: limit.tokens, time: limit.time };
   }
 
@@ -57,7 +62,12 @@ export class BudgetAccount {
     return this.grant;
   }
 
-  /** This process's own spend: its model calls and the virtual time since it started. */
+  /** The virtual time the time limit runs out at (Infinity: never). */
+  get deadline(): number {
+    return this.opened + this.grant.time;
+  }
+
+  /** This process's own spend: its model calls, and the virtual time from its spawn to the clock's last charge. */
   get used(): { turns: number; tokens: number; time: number } {
     return { turns: this.ownTurns, tokens: this.ownTokens, time: this.elapsed };
   }
@@ -129,12 +139,13 @@ export class BudgetAccount {
     return delegated - unused;
   }
 
-  /** Sets the virtual time elapsed since the process started; it never goes back. */
-  setElapsed(ms: number): 'ok' | 'time' {
-    assertAmount(ms, 'elapsed time');
-    assert(ms >= this.elapsed, () => `elapsed time never decreases, but ${ms} < ${this.elapsed}`);
-    this.elapsed = ms;
-    return ms >= this.grant.time ? 'time' : 'ok';
+  /** Charges the virtual time from the opening to `now`, which never goes back; says whether the time limit is reached. */
+  chargeTime(now: number): 'ok' | 'time' {
+    const elapsed = now - this.opened;
+    assertAmount(elapsed, 'elapsed time');
+    assert(elapsed >= this.elapsed, () => `elapsed time never decreases, but ${elapsed} < ${this.elapsed}`);
+    this.elapsed = elapsed;
+    return elapsed >= this.grant.time ? 'time' : 'ok';
   }
 }
 

@@ -14,7 +14,7 @@ import { appended, NONE } from './lists.js';
 import { EffectTable, type Completion, type EffectOp, type EffectRequest, type TimerPurpose } from './effects.js';
 import { nthEffect, type EffectId, type Pid } from './ids.js';
 import { LeaseTable } from './leases.js';
-import type { FinalExit, Process } from './process.js';
+import type { FinalExit, Process, ProcessRecord } from './process.js';
 import { RandomStreams } from './rng.js';
 import { holderOf } from './rules.js';
 import { Scheduler, type SchedulingPolicy } from './scheduler.js';
@@ -59,7 +59,8 @@ export class KernelCore {
   readonly constants: readonly JsonValue[];
   readonly random: RandomStreams;
   readonly scheduler: Scheduler;
-  readonly processes = new Map<Pid, Process>();
+  /** Every process of the run by name: live records, and what is kept of those that ended for good. */
+  readonly processes = new Map<Pid, ProcessRecord>();
   readonly effects = new EffectTable();
   readonly leases = new LeaseTable<Pid>();
   readonly tasks = new TaskTable();
@@ -140,9 +141,16 @@ export class KernelCore {
     return out;
   }
 
-  process(name: Pid): Process {
+  process(name: Pid): ProcessRecord {
     const p = this.processes.get(name);
     assert(p !== undefined, () => `no process named ${name}`);
+    return p;
+  }
+
+  /** A process that has not ended for good. */
+  live(name: Pid): Process {
+    const p = this.process(name);
+    assert(!p.final, () => `${name} has ended for good`);
     return p;
   }
 
@@ -177,9 +185,15 @@ export class KernelCore {
     if (id === null) return;
     const effect = this.effects.end(id, reason);
     if (effect === undefined) return;
-    this.processes.get(effect.pid)?.effects?.delete(id);
+    this.untrack(effect.pid, id);
     this.emit('effect.cancelled', effect.pid, { effect: id });
     this.out.cancels = appended(this.out.cancels, id);
+  }
+
+  /** Takes an effect that has ended off its process's set of effects in flight. */
+  untrack(pid: Pid, id: EffectId): void {
+    const p = this.processes.get(pid);
+    if (p !== undefined && !p.final) p.effects?.delete(id);
   }
 
   /** Wakes a blocked process, with a value on its operand stack unless `value` is undefined. */
@@ -225,8 +239,9 @@ export class KernelCore {
    * spans incarnations, as the budget does.
    */
   armDeadline(p: Process): void {
-    if (p.kind !== 'agent' || !Number.isFinite(p.deadline) || this.budgetTimers.has(p.name)) return;
-    const id = this.timer(p, Math.max(0, p.deadline - this.now), 'budget', () => {
+    const deadline = p.budget.deadline;
+    if (p.kind !== 'agent' || !Number.isFinite(deadline) || this.budgetTimers.has(p.name)) return;
+    const id = this.timer(p, Math.max(0, deadline - this.now), 'budget', () => {
       this.budgetTimers.delete(p.name);
       this.onDeadline(p);
     });
@@ -234,9 +249,13 @@ export class KernelCore {
     this.budgetTimers.set(p.name, id);
   }
 
-  /** Has the agent's time budget run out by the clock? */
-  pastDeadline(p: Process): boolean {
-    return p.kind === 'agent' && p.deadline <= this.now;
+  /**
+   * Charges the clock to the process's budget account (a branch's is its agent's): true when it
+   * is an agent whose time budget has run out. The clock is the time the log records, so the
+   * charge is the same in a replay.
+   */
+  chargeTime(p: Process): boolean {
+    return p.budget.chargeTime(this.now) === 'time' && p.kind === 'agent';
   }
 
   /** Who answers for the tasks a process assigns (rules.ts). */

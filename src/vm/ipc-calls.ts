@@ -11,7 +11,7 @@ import { appended } from './lists.js';
 import { Mailbox } from './mailbox.js';
 import { flagOperand, optionalMsOperand, stringOperand } from './operands.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
-import type { Process } from './process.js';
+import type { Process, ProcessRecord } from './process.js';
 
 /** Puts a message in `to`'s mailbox and wakes it when it is waiting for one like it. */
 export function deliver(k: KernelCore, from: Pid, to: Process, id: number, value: JsonValue): void {
@@ -27,7 +27,7 @@ export function deliver(k: KernelCore, from: Pid, to: Process, id: number, value
   }
 }
 
-export function maySend(k: KernelCore, p: Process, target: Process): boolean {
+export function maySend(k: KernelCore, p: Process, target: ProcessRecord): boolean {
   if (p.parent === target.name || target.parent === p.name) return true;
   return target.agent !== null && target.kind === 'agent' && (allows(p.caps, { kind: 'send', agent: target.agent }) || allows(p.caps, { kind: 'spawn', agent: target.agent }));
 }
@@ -45,7 +45,7 @@ export function send(k: KernelCore, p: Process): SyscallOutcome {
 }
 
 /** Sends a message the sender may send: delivered, or a dead letter when the target has ended for good. */
-export function post(k: KernelCore, p: Process, target: Process, value: JsonValue): { readonly id: number; readonly dead: boolean } {
+export function post(k: KernelCore, p: Process, target: ProcessRecord, value: JsonValue): { readonly id: number; readonly dead: boolean } {
   const id = ++k.messageSeq;
   if (target.final) {
     k.emit('msg.dead', p.name, { msg: id, to: target.name, value });
@@ -85,7 +85,7 @@ export function publish(k: KernelCore, p: Process, ins: Instruction): SyscallOut
   const topic = stringOperand(k.constants, ins, 'PUBLISH', 1);
   const value = p.frame?.stack.pop() ?? null;
   if (!allows(p.caps, { kind: 'topic', topic })) return deny(k, p, 'publish', { topic });
-  const subscribers = (k.topics.get(topic) ?? []).map((n) => k.process(n)).filter((s) => !s.final);
+  const subscribers = (k.topics.get(topic) ?? []).map((n) => k.process(n)).filter((s): s is Process => !s.final);
   const first = k.messageSeq + 1;
   k.messageSeq += subscribers.length;
   k.emit('topic.published', p.name, { first, to: subscribers.map((s) => s.name), topic, value });

@@ -12,12 +12,12 @@ import { asEffectId, asPid, effectOwner, MAIN_PID, type EffectId, type Pid } fro
 import { runProcess, type InstructionTrace } from './interpreter.js';
 import type { JsonObject, JsonValue } from '../bytecode/json.js';
 import { exhaustBudget, exitProcess, exitValue, spawnProcess } from './lifecycle.js';
-import type { FinalExit, Frame, Process } from './process.js';
+import type { FinalExit, Frame, Process, ProcessRecord } from './process.js';
 import { failingInstruction } from './outcomes.js';
 import { signalProcess, wakeOnFinal } from './process-calls.js';
 
 /** Bumped whenever the same inputs could produce different events. */
-export const KERNEL_VERSION = '3';
+export const KERNEL_VERSION = '4';
 
 export interface StartRequest {
   readonly bytecode: Bytecode;
@@ -98,7 +98,7 @@ export class Kernel {
   }
 
   /** Read-only views for hosts, inspection and invariant checks; they look processes up by any name a log or a user gives. */
-  get core(): Pick<KernelCore, 'leases' | 'tasks' | 'artifacts' | 'scheduler' | 'topics' | 'nextSeq'> & { readonly processes: ReadonlyMap<string, Process> } {
+  get core(): Pick<KernelCore, 'leases' | 'tasks' | 'artifacts' | 'scheduler' | 'topics' | 'nextSeq'> & { readonly processes: ReadonlyMap<string, ProcessRecord> } {
     return this.k;
   }
 
@@ -143,7 +143,7 @@ export class Kernel {
   location(pid: string | undefined): { readonly pid: Pid; readonly procedure: number; readonly pc: number } | undefined {
     const name = this.stepped ?? (pid === undefined ? undefined : asPid(pid));
     // The stepping process's frame as it started the step: an exit drops it from the process.
-    const frame = this.stepped !== null ? this.steppedFrame : name === undefined ? null : (this.k.processes.get(name)?.frame ?? null);
+    const frame = this.stepped !== null ? this.steppedFrame : name === undefined ? null : this.liveFrame(name);
     return name === undefined || frame === null ? undefined : { pid: name, procedure: frame.procedure, pc: frame.pc - 1 };
   }
 
@@ -155,10 +155,11 @@ export class Kernel {
     if (k.finished) return k.drain();
     const name = k.scheduler.next();
     this.stepped = name ?? null;
-    const p = name === undefined ? undefined : k.processes.get(name);
+    // The scheduler holds only live processes: an exit takes a process off it.
+    const p = name === undefined ? undefined : k.live(name);
     this.steppedFrame = p?.frame ?? null;
     if (p !== undefined && p.state === 'ready') {
-      if (k.pastDeadline(p)) exhaustBudget(k, p, 'time');
+      if (k.chargeTime(p)) exhaustBudget(k, p, 'time');
       else runProcess(k, p, this.instructionTrace);
     }
     this.detectDeadlock();
@@ -244,9 +245,15 @@ export class Kernel {
       k.emit('effect.discarded', effectOwner(id), { effect: id, reason: typeof effect === 'string' ? effect : 'exited' });
       return;
     }
-    k.processes.get(effect.pid)?.effects?.delete(id);
+    k.untrack(effect.pid, id);
     if (effect.due !== null && effect.due > k.now) k.now = effect.due;
     effect.onComplete(completion);
+  }
+
+  /** The frame of a process that has one: none once it has ended for good. */
+  private liveFrame(name: Pid): Frame | null {
+    const p = this.k.processes.get(name);
+    return p === undefined || p.final ? null : p.frame;
   }
 
   private wake(waiter: Process, ended: Process): void {
@@ -281,10 +288,10 @@ export class Kernel {
   private detectDeadlock(): void {
     const { k } = this;
     if (k.finished || k.scheduler.size > 0 || k.effects.size > 0) return;
-    const alive = [...k.processes.values()].filter((p) => !p.final);
+    const alive = [...k.processes.values()].filter((p): p is Process => !p.final);
     if (alive.some((p) => p.state === 'paused')) return;
     const blocked = alive.map((p) => ({ pid: p.name, state: p.state, wait: p.wait?.kind ?? null }));
-    const main = k.process(MAIN_PID);
+    const main = k.live(MAIN_PID);
     // The failure is charged to main's wait: the instruction the run can never get past.
     exitProcess(k, main, 'failed', null, { blocked, kind: 'deadlock' }, { at: failingInstruction(main) });
   }

@@ -35,7 +35,7 @@ function startTtl(k: KernelCore, holder: Process, grant: LeaseGrant<Pid>): void 
 
 /** A waiter was granted the lease: it wakes holding it. */
 function wakeGranted(k: KernelCore, grant: LeaseGrant<Pid>): void {
-  const waiter = k.process(grant.holder);
+  const waiter = k.live(grant.holder);
   k.emit('lease.granted', waiter.name, { resource: grant.resource, token: grant.token, ttl: grant.ttl });
   startTtl(k, waiter, grant);
   const wait = waiter.wait;

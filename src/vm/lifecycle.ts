@@ -16,7 +16,7 @@ import { BudgetAccount, UNLIMITED } from './budget.js';
 import { ALL_CAPS } from './caps.js';
 import type { KernelCore } from './core.js';
 import { MAIN_PID, spawnedPid } from './ids.js';
-import { newAgentLoop, type ExitStatus, type FinalExit, type Frame, type Process, type ProcessKind } from './process.js';
+import { endedRecord, newAgentLoop, type ExitStatus, type FinalExit, type Frame, type Process, type ProcessKind } from './process.js';
 import { releaseAllLeases } from './lease-calls.js';
 import { appended, NONE, removed } from './lists.js';
 import { ROOT_MOUNTS, type Mount } from './vfs.js';
@@ -50,16 +50,9 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
   const caps = parent === null ? ALL_CAPS : ownSpec !== null && entry !== undefined ? k.childCaps(parent.caps, ownSpec) : parent.caps;
   const mounts: readonly Mount[] = parent === null ? ROOT_MOUNTS : entry !== undefined ? (entry.mounts as Mount[]) : parent.mounts;
   let budget: BudgetAccount;
-  let deadline = Infinity;
   if (parent === null) budget = new BudgetAccount(UNLIMITED);
-  else if (entry !== undefined) {
-    const limit = parent.budget.carveChild(entry.budget, parent.deadline - k.now);
-    budget = new BudgetAccount(limit);
-    deadline = k.now + limit.time;
-  } else {
-    budget = parent.budget;
-    deadline = parent.deadline;
-  }
+  else if (entry !== undefined) budget = new BudgetAccount(parent.budget.carveChild(entry.budget, parent.budget.deadline - k.now), k.now);
+  else budget = parent.budget;
   const taskRecord = spec.task !== null && parent !== null ? k.tasks.open(spec.task, name, k.taskHolder(parent), spec.input) : undefined;
   const p: Process = {
     name,
@@ -72,7 +65,6 @@ export function spawnProcess(k: KernelCore, parent: Process | null, spec: SpawnS
     caps,
     mounts,
     budget,
-    deadline,
     task: taskRecord?.id ?? null,
     incarnation: 1,
     state: 'ready',
@@ -155,7 +147,7 @@ function startIncarnation(k: KernelCore, p: Process, captured?: readonly JsonVal
   p.wait = null;
   const own = overlays(p);
   if (own.length > 0) k.overlayBases.set(p.name, new Map(own.map((m) => [m.path, k.mountVersions.get(m.over as string) ?? 0])));
-  // A name paused while it waited out a retry backoff restarts paused: it runs once resumed.
+  // A name paused when its last incarnation ended, or while it waited out a backoff, restarts paused: it runs once resumed.
   if (p.state === 'paused') {
     p.pausedFrom = 'ready';
     return;
@@ -195,35 +187,44 @@ export interface ExitOptions {
 
 /**
  * Ends the current incarnation; then retries it, restarts it under its supervisor, or ends the
- * name for good.
+ * name for good. A pause outlives the incarnation it was made in: a name paused when its
+ * incarnation ends waits out its backoff paused, and a new incarnation starts paused.
  */
 export function exitProcess(k: KernelCore, p: Process, status: ExitStatus, output: JsonValue, reason?: JsonValue, options?: ExitOptions): void {
   if (p.state === 'exited' && p.final) return;
-  // Its incarnation has already exited (and said so): only the name is left to end.
+  // Its incarnation exited already and the name waits out a retry backoff: the name ends now,
+  // with an exit of its own, so that the log says how it ended.
   if (p.state === 'restarting' || (p.state === 'paused' && p.pausedFrom === 'restarting')) {
     endIncarnation(k, p);
-    finalize(k, p, { status, output, ...(reason !== undefined ? { reason } : {}) });
+    finalize(k, p, recordExit(k, p, status, output, reason, null));
     return;
   }
   if (p.state === 'exited') return;
+  const paused = p.state === 'paused';
   let finalStatus = status;
   if (status !== 'ok') for (const m of overlays(p)) k.emit('overlay.discarded', p.name, { over: m.over as string, overlay: m.path });
   if (status === 'ok' && p.kind !== 'branch' && k.tasks.hasUnverified(p.name, k.code.tasks)) finalStatus = 'unverified';
   endIncarnation(k, p);
-  // Keys in sorted order, so the event serialises canonically on the fast path.
-  const data: { [key: string]: JsonValue } = { at: options?.at ?? null, incarnation: p.incarnation };
-  if (finalStatus === 'ok' || finalStatus === 'unverified') data['output'] = output;
-  if (reason !== undefined) data['reason'] = reason;
-  data['status'] = finalStatus;
-  k.emit('proc.exited', p.name, data);
-  const exitOutput = finalStatus === 'ok' || finalStatus === 'unverified' ? output : null;
-  const exit: FinalExit = reason === undefined ? { status: finalStatus, output: exitOutput } : { status: finalStatus, output: exitOutput, reason };
+  const exit = recordExit(k, p, finalStatus, output, reason, options?.at ?? null);
   if (options?.final === true || p.kind === 'main') {
     finalize(k, p, exit);
     return;
   }
-  if (finalStatus === 'failed' && scheduleRetry(k, p, exit)) return;
-  supervise(k, p, exit);
+  if (finalStatus === 'failed' && scheduleRetry(k, p, exit, paused)) return;
+  supervise(k, p, exit, paused);
+}
+
+/** Records an incarnation's exit (`proc.exited`) and gives the exit the name would end with. */
+function recordExit(k: KernelCore, p: Process, status: ExitStatus, output: JsonValue, reason: JsonValue | undefined, at: JsonValue): FinalExit {
+  const withOutput = status === 'ok' || status === 'unverified';
+  // Keys in sorted order, so the event serialises canonically on the fast path.
+  const data: { [key: string]: JsonValue } = { at, incarnation: p.incarnation };
+  if (withOutput) data['output'] = output;
+  if (reason !== undefined) data['reason'] = reason;
+  data['status'] = status;
+  k.emit('proc.exited', p.name, data);
+  const exitOutput = withOutput ? output : null;
+  return reason === undefined ? { status, output: exitOutput } : { status, output: exitOutput, reason };
 }
 
 /** Stops everything the incarnation was doing: effects, leases, waits, subscriptions, children. */
@@ -252,7 +253,7 @@ function endIncarnation(k: KernelCore, p: Process): void {
 }
 
 /** A failed agent whose retry policy covers crashes restarts after its backoff. */
-function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit): boolean {
+function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit, paused: boolean): boolean {
   const policy = retryPolicyFor(k.code, p.agent, k.taskIndexOf(p));
   const used = p.crashRetries;
   if (!mayRetry(policy, 'crash', used)) return false;
@@ -260,8 +261,13 @@ function scheduleRetry(k: KernelCore, p: Process, exit: FinalExit): boolean {
   const backoff = retryDelay(policy, used + 1);
   k.emit('retry.scheduled', p.name, { attempt: used + 2, backoff, on: 'crash' });
   p.exit = exit;
-  p.state = 'restarting';
-  k.timer(p, backoff, 'backoff', () => restart(k, p, 'retry', used + 2));
+  if (paused) {
+    p.state = 'paused';
+    p.pausedFrom = 'restarting';
+  } else {
+    p.state = 'restarting';
+  }
+  k.timer(p, backoff, 'backoff', () => restart(k, p, 'retry', { attempt: used + 2 }));
   return true;
 }
 
@@ -280,8 +286,10 @@ function wantsRestart(type: 'permanent' | 'transient' | 'temporary', status: Exi
   return type === 'transient' && status === 'failed';
 }
 
-function supervise(k: KernelCore, child: Process, exit: FinalExit): void {
-  const parent = child.parent === null ? undefined : k.processes.get(child.parent);
+function supervise(k: KernelCore, child: Process, exit: FinalExit, paused: boolean): void {
+  const record = child.parent === null ? undefined : k.processes.get(child.parent);
+  // A parent's exit ends its children for good first, so a child supervised has a live parent.
+  const parent = record === undefined || record.final ? undefined : record;
   const policy = parent === undefined || child.kind !== 'agent' ? undefined : policyOf(k, parent);
   if (parent === undefined || policy === undefined || !wantsRestart(restartType(k, child, policy), exit.status as ExitStatus)) {
     finalize(k, child, exit);
@@ -300,19 +308,21 @@ function supervise(k: KernelCore, child: Process, exit: FinalExit): void {
   parent.restartWindow = appended(parent.restartWindow, id);
   const siblings = parent.children
     .map((n) => k.process(n))
-    .filter((s) => s !== child && s.kind === 'agent' && !s.final && s.state !== 'exited' && (policy.strategy === 'one_for_all' || (policy.strategy === 'rest_for_one' && s.order > child.order)));
+    .filter((s): s is Process => !s.final && s !== child && s.kind === 'agent' && s.state !== 'exited' && (policy.strategy === 'one_for_all' || (policy.strategy === 'rest_for_one' && s.order > child.order)));
+  const pausedSiblings = new Set(siblings.filter((s) => s.state === 'paused'));
   for (const s of siblings) {
     endIncarnation(k, s);
-    k.emit('proc.exited', s.name, { at: null, incarnation: s.incarnation, reason: { kind: 'sibling-restart', child: child.name }, status: 'killed' });
-    if (restartType(k, s, policy) === 'temporary') finalize(k, s, { status: 'killed', output: null, reason: { kind: 'sibling-restart', child: child.name } });
+    const killed = recordExit(k, s, 'killed', null, { kind: 'sibling-restart', child: child.name }, null);
+    if (restartType(k, s, policy) === 'temporary') finalize(k, s, killed);
   }
-  restart(k, child, 'supervisor');
-  for (const s of siblings) if (!s.final) restart(k, s, 'supervisor');
+  restart(k, child, 'supervisor', { paused });
+  for (const s of siblings) if (!s.final) restart(k, s, 'supervisor', { paused: pausedSiblings.has(s) });
 }
 
-/** A new incarnation under the same name, from its last checkpoint when it has one. */
-function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attempt?: number): void {
+/** A new incarnation under the same name, from its last checkpoint when it has one; paused when the name was. */
+function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', options: { readonly attempt?: number; readonly paused?: boolean } = {}): void {
   if (p.final) return;
+  const { attempt } = options;
   p.incarnation++;
   p.exit = null;
   p.attached = NONE;
@@ -323,6 +333,7 @@ function restart(k: KernelCore, p: Process, cause: 'supervisor' | 'retry', attem
   if (p.checkpoint !== null) data['checkpoint'] = p.checkpoint.artifact;
   data['incarnation'] = p.incarnation;
   k.emit('proc.restarted', p.name, data);
+  if (options.paused === true) p.state = 'paused';
   startIncarnation(k, p);
 }
 
@@ -332,6 +343,7 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
   p.final = true;
   p.exit = exit;
   p.state = 'exited';
+  p.budget.chargeTime(k.now);
   const budgetTimer = k.budgetTimers.get(p.name);
   if (budgetTimer !== undefined) {
     k.cancel(budgetTimer, 'exited');
@@ -343,10 +355,15 @@ function finalize(k: KernelCore, p: Process, exit: FinalExit): void {
   if (parent !== undefined && p.kind === 'agent') parent.budget.refundUnused(p.budget);
   if (p.mailbox !== null) for (const envelope of p.mailbox.drain()) k.emit('msg.dead', envelope.from, { msg: envelope.id, to: p.name, value: envelope.value });
   if (p.agent !== null && k.latestOf.get(p.agent) === p.name) k.latestOf.delete(p.agent);
+  k.processes.set(p.name, endedRecord(p, exit));
   const awaiters = p.awaiters;
   p.awaiters = NONE;
-  for (const waiter of awaiters) k.onFinal(k.process(waiter), p);
-  if (parent !== undefined && parent.wait?.kind === 'join') k.onFinal(parent, p);
+  // A waiter that ended meanwhile waits for nothing.
+  for (const name of awaiters) {
+    const waiter = k.process(name);
+    if (!waiter.final) k.onFinal(waiter, p);
+  }
+  if (parent !== undefined && !parent.final && parent.wait?.kind === 'join') k.onFinal(parent, p);
   if (p.kind === 'main') k.finishRun(exit);
 }
 

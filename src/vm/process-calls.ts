@@ -13,7 +13,7 @@ import { appended, removed } from './lists.js';
 import { agentOperand, flagOperand, indexesOperand, optionalMsOperand, optionalTaskOperand, signalOperand } from './operands.js';
 import { deny, fail, type SyscallOutcome } from './outcomes.js';
 import { exitOk } from './overlay.js';
-import type { Process } from './process.js';
+import { finalExitOf, type Process, type ProcessRecord } from './process.js';
 
 function popInput(p: Process, given: boolean): JsonValue {
   return given ? (p.frame?.stack.pop() ?? null) : null;
@@ -40,9 +40,9 @@ export function spawnCall(k: KernelCore, p: Process, ins: Instruction): SyscallO
 }
 
 /** Blocks `p` until `target` ends for good, or until the timeout (then the target is cancelled when asked). */
-function awaitName(k: KernelCore, p: Process, target: Process, timeout: number | null, cancelOnTimeout: boolean): SyscallOutcome {
-  if (target.final && target.exit !== null) {
-    p.frame?.stack.push(exitValue(target.exit));
+function awaitName(k: KernelCore, p: Process, target: ProcessRecord, timeout: number | null, cancelOnTimeout: boolean): SyscallOutcome {
+  if (target.final) {
+    p.frame?.stack.push(exitValue(finalExitOf(target)));
     return 'continue';
   }
   const wait = { kind: 'await' as const, target: target.name, timer: null as EffectId | null, cancelOnTimeout };
@@ -90,7 +90,7 @@ export function wakeOnFinal(k: KernelCore, waiter: Process, ended: Process): voi
 }
 
 /** Applies a signal from `from` to `target`; recorded even when the target has already ended. */
-export function signalProcess(k: KernelCore, from: Pid | 'host', target: Process, op: SignalOp): void {
+export function signalProcess(k: KernelCore, from: Pid | 'host', target: ProcessRecord, op: SignalOp): void {
   k.emit('proc.signalled', target.name, { from, op });
   if (target.final) return;
   switch (op) {

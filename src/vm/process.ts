@@ -76,9 +76,8 @@ export interface Process {
   readonly input: JsonValue;
   readonly caps: Caps;
   readonly mounts: readonly Mount[];
+  /** Its own account for an agent and main; a branch's is the account of the process that started it. */
   readonly budget: BudgetAccount;
-  /** The time budget's deadline on the kernel's virtual clock (Infinity: none). */
-  readonly deadline: number;
   /** The task record this process works on, if any. */
   readonly task: TaskRecordId | null;
   incarnation: number;
@@ -112,6 +111,39 @@ export interface Process {
   final: boolean;
   /** Who waits for this name's final exit. */
   awaiters: readonly Pid[];
+}
+
+/**
+ * What the kernel keeps of a name once it has ended for good: who it was, how it ended and its
+ * accounts, which `await`, signals, joins, inspection and the completion report still read. The
+ * rest of its record (frame, inbox, input, conversation, checkpoint) is dropped, so a run's memory
+ * grows with the processes alive rather than with every process it ever had.
+ */
+export interface EndedProcess {
+  readonly name: Pid;
+  readonly kind: ProcessKind;
+  readonly agent: number | null;
+  readonly procedure: number | null;
+  readonly parent: Pid | null;
+  readonly incarnation: number;
+  readonly budget: BudgetAccount;
+  readonly state: 'exited';
+  readonly final: true;
+  readonly exit: FinalExit;
+}
+
+/** An entry of the process table: a live record, or what is kept of a name that has ended for good. */
+export type ProcessRecord = Process | EndedProcess;
+
+/** The exit a name ended with for good: a name ends for good only with one. */
+export function finalExitOf(p: ProcessRecord): FinalExit {
+  assert(p.final && p.exit !== null, () => `${p.name} has ended for good with an exit`);
+  return p.exit;
+}
+
+/** The record kept once `p` has ended for good with `exit`. */
+export function endedRecord(p: Process, exit: FinalExit): EndedProcess {
+  return { name: p.name, kind: p.kind, agent: p.agent, procedure: p.procedure, parent: p.parent, incarnation: p.incarnation, budget: p.budget, state: 'exited', final: true, exit };
 }
 
 /** A free agent's loop state; only the free-agent loop and its tools ask for it. */

@@ -81,11 +81,23 @@ describe('BudgetAccount', () => {
     const parent = new BudgetAccount(budget(10, 1000, 60_000));
     parent.reserve(budget(1, 1, 60_000));
     expect(parent.remaining.time).toBe(60_000);
-    expect(parent.setElapsed(59_999)).toBe('ok');
+    expect(parent.chargeTime(59_999)).toBe('ok');
     expect(parent.remaining.time).toBe(1);
-    expect(parent.setElapsed(60_000)).toBe('time');
+    expect(parent.chargeTime(60_000)).toBe('time');
     expect(parent.remaining.time).toBe(0);
     expect(carved(parent.remaining, { time: 30_000 }).time).toBe(0);
+  });
+
+  it('time is charged from the clock since the account opened, and its deadline is the opening plus the limit', () => {
+    const account = new BudgetAccount(budget(1, 1, 2_000), 5_000);
+    expect(account.deadline).toBe(7_000);
+    expect(account.chargeTime(6_500)).toBe('ok');
+    expect(account.used.time).toBe(1_500);
+    expect(account.remaining.time).toBe(500);
+    expect(account.chargeTime(7_000)).toBe('time');
+    expect(account.used.time).toBe(2_000);
+    expect(new BudgetAccount(UNLIMITED, 5_000).deadline).toBe(Infinity);
+    expect(() => account.chargeTime(4_000)).toThrow(/non-negative/);
   });
 
   it('a grant larger than the remainder is a kernel bug', () => {
@@ -100,8 +112,8 @@ describe('BudgetAccount', () => {
     const parent = new BudgetAccount(budget(5, 100, 1000));
     parent.reserve(budget(1, 10, 0));
     expect(() => parent.refundUnused(new BudgetAccount(budget(2, 0, 0)))).toThrow(/no more than was reserved/);
-    parent.setElapsed(10);
-    expect(() => parent.setElapsed(9)).toThrow(/never decreases/);
+    parent.chargeTime(10);
+    expect(() => parent.chargeTime(9)).toThrow(/never decreases/);
     expect(() => parent.chargeTurn(-1)).toThrow(/non-negative/);
   });
 
@@ -112,7 +124,7 @@ describe('BudgetAccount', () => {
     main.chargeTurn(1_000_000);
     main.refundUnused(new BudgetAccount(UNLIMITED));
     expect(main.remaining).toEqual(UNLIMITED);
-    expect(main.setElapsed(1e12)).toBe('ok');
+    expect(main.chargeTime(1e12)).toBe('ok');
   });
 
   it('the limit is copied, so changing the object it came from changes nothing', () => {

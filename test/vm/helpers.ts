@@ -5,6 +5,8 @@ import { renderText } from '../../src/compiler/render.js';
 import type { Bytecode } from '../../src/bytecode/format.js';
 import { runSimulated, type SimulatedRun, type SimulatedRunOptions } from '../../src/sim/simulated-host.js';
 import { fakeEffects, type FakeEffectOptions } from '../../src/sim/fake-effects.js';
+import type { Kernel } from '../../src/vm/kernel.js';
+import type { Process } from '../../src/vm/process.js';
 
 export function compileDsl(source: string, includes: Record<string, string> = {}): Bytecode {
   const result = compileSource(source, 'test.aos', { readFile: (path) => includes[path] });
@@ -30,6 +32,12 @@ export function run(bytecode: Bytecode, options: RunOptions = {}): SimulatedRun 
   const effects = fakeEffects(options.fakes ?? {});
   const result = runSimulated({ seed: 'test', ...options, bytecode, effects });
   return { ...result, log: parseLines(result.lines), files: effects.files };
+}
+
+/** A process that has not ended for good, as the kernel holds it; undefined once it has (or if there is none). */
+export function liveProcess(kernel: Kernel, name: string): Process | undefined {
+  const p = kernel.core.processes.get(name);
+  return p === undefined || p.final ? undefined : p;
 }
 
 /** The kinds of the events, in order, optionally only those of one process. */

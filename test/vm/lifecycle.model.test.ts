@@ -11,7 +11,7 @@ import type { EffectRequest, InFlight } from '../../src/vm/effects.js';
 import { Kernel, exitValue, type Completion, type StepOutput } from '../../src/vm/kernel.js';
 import type { JsonValue } from '../../src/bytecode/json.js';
 import type { FinalExit, LifecycleState } from '../../src/vm/process.js';
-import { compileDsl } from './helpers.js';
+import { compileDsl, liveProcess } from './helpers.js';
 
 const BUDGET = 'model default budget { turns 5 tokens 5000 time 10h }';
 
@@ -81,6 +81,8 @@ class Harness {
   readonly cancelledTimers: string[] = [];
   private readonly timers = new Set<string>();
   private readonly exited = new Set<string>();
+  /** Names waiting out a crash retry's backoff: their last incarnation has exited, and the name may still end. */
+  private readonly backingOff = new Set<string>();
 
   /** `setupSteps` steps are taken first, so runs start with agents at different points. */
   constructor(setupSteps: number) {
@@ -89,15 +91,19 @@ class Harness {
     this.take(output);
     // main's first step spawns every agent and blocks.
     this.take(kernel.step());
-    if (kernel.core.processes.get('main')?.wait?.kind !== 'effect') throw new Error('main did not reach its hanging read in one step');
+    if (liveProcess(kernel, 'main')?.wait?.kind !== 'effect') throw new Error('main did not reach its hanging read in one step');
     for (let i = 0; i < setupSteps && kernel.runnable; i++) this.take(kernel.step());
   }
 
   take(output: StepOutput): readonly KernelEvent[] {
     for (const e of output.events) {
+      const pid = e.pid ?? '';
+      if (e.kind === 'retry.scheduled' && e.data?.['on'] === 'crash') this.backingOff.add(pid);
+      if (e.kind === 'proc.restarted') this.backingOff.delete(pid);
       if (e.kind !== 'proc.exited') continue;
-      const incarnation = `${e.pid}/${String(e.data?.['incarnation'])}`;
-      expect(this.exited.has(incarnation), `${incarnation} exited twice`).toBe(false);
+      // An incarnation exits once; a name that ends while it waits out a backoff records its end under the incarnation it last ran.
+      const incarnation = `${pid}/${String(e.data?.['incarnation'])}`;
+      expect(this.exited.has(incarnation) && !this.backingOff.delete(pid), `${incarnation} exited twice`).toBe(false);
       this.exited.add(incarnation);
     }
     for (const request of output.requests) {
@@ -131,7 +137,8 @@ interface Snapshot {
 function snapshot({ kernel }: Harness): Snapshot {
   const procs: Record<string, ProcView> = {};
   for (const p of kernel.core.processes.values()) {
-    procs[p.name] = { state: p.state, final: p.final, exit: p.exit, wait: p.wait?.kind ?? null, pausedFrom: p.pausedFrom, incarnation: p.incarnation, pc: p.frame?.pc ?? null };
+    const live = p.final ? undefined : p;
+    procs[p.name] = { state: p.state, final: p.final, exit: p.exit, wait: live?.wait?.kind ?? null, pausedFrom: live?.pausedFrom ?? null, incarnation: p.incarnation, pc: live?.frame?.pc ?? null };
   }
   const grant = kernel.core.leases.holderOf('r');
   return {
@@ -155,11 +162,13 @@ function checkInvariants(real: Harness): void {
   for (const p of kernel.core.processes.values()) {
     expect(p.state, `${p.name} is left running between transitions`).not.toBe('running');
     expect(ready.has(p.name), `${p.name} is queued exactly when ready`).toBe(p.state === 'ready');
+    if (p.parent !== null && isFinal(real, p.parent)) expect(p.final, `${p.name} outlives its ended parent ${p.parent}`).toBe(true);
+    if (p.final) {
+      expect(p.state).toBe('exited');
+      continue;
+    }
     if (p.state === 'paused') expect(p.pausedFrom, `${p.name} paused without a state to resume to`).not.toBeNull();
     if (p.state === 'blocked') expect(p.wait, `${p.name} blocked on nothing`).not.toBeNull();
-    if (!p.final) continue;
-    expect(p.state).toBe('exited');
-    for (const child of p.children) expect(isFinal(real, child), `${child} outlives its ended parent ${p.name}`).toBe(true);
   }
   expect(kernel.core.scheduler.size).toBe(ready.size);
   for (const effect of kernel.inFlight()) expect(isFinal(real, effect.pid), `${effect.id} is in flight for an ended process`).toBe(false);
@@ -167,7 +176,7 @@ function checkInvariants(real: Harness): void {
   if (grant !== undefined) expect(isFinal(real, grant.holder), `lease held by ended ${grant.holder}`).toBe(false);
   for (const waiter of kernel.core.leases.waitersOf('r')) {
     expect(isFinal(real, waiter), `ended ${waiter} still queued for the lease`).toBe(false);
-    expect(kernel.core.processes.get(waiter)?.wait?.kind).toBe('acquire');
+    expect(liveProcess(kernel, waiter)?.wait?.kind).toBe('acquire');
   }
   if (kernel.core.leases.waitersOf('r').length > 0) expect(grant, 'waiters queue for a free resource').toBeDefined();
 }
@@ -346,7 +355,7 @@ class FireTimer extends AnyTime {
     const timers = real.kernel.inFlight().filter((e): e is InFlight & { due: number } => e.due !== null);
     if (timers.length === 0) return;
     const earliest = timers.reduce((a, b) => (b.due < a.due ? b : a));
-    const awaiter = real.kernel.core.processes.get(earliest.pid);
+    const awaiter = liveProcess(real.kernel, earliest.pid);
     const wait = awaiter?.wait?.kind === 'await' && awaiter.wait.timer === earliest.id ? awaiter.wait : undefined;
     const before = snapshot(real);
     const events = real.take(real.kernel.admit({ kind: 'timer.fired', effect: earliest.id }));

@@ -7,7 +7,9 @@ import type { KernelEvent } from '../../src/bytecode/events.js';
 import type { SignalOp } from '../../src/bytecode/opcodes.js';
 import type { InFlight } from '../../src/vm/effects.js';
 import { Kernel, type Completion, type KernelInput, type StepOutput } from '../../src/vm/kernel.js';
-import type { Process } from '../../src/vm/process.js';
+import type { Process, ProcessRecord } from '../../src/vm/process.js';
+import { inspectEvents, parseEvents } from '../../src/inspect/fold.js';
+import { HashChain } from '../../src/log/chain.js';
 import { compileDsl, run } from './helpers.js';
 
 const AGENT = 'model default budget { turns 5 tokens 5000 time 1h }';
@@ -59,9 +61,15 @@ class Driver {
     return this.admit({ kind: 'timer.fired', effect: earliest.id });
   }
 
-  proc(name: string): Process {
+  proc(name: string): ProcessRecord {
     const p = this.kernel.core.processes.get(name);
-    if (p === undefined) throw new Error(`no process ${name}`);
+    if (p === undefined) throw new Error(`no process named ${name}`);
+    return p;
+  }
+
+  live(name: string): Process {
+    const p = this.proc(name);
+    if (p.final) throw new Error(`${name} has ended for good`);
     return p;
   }
 
@@ -241,6 +249,28 @@ describe('pause and resume', () => {
     expect(d.kernel.result?.output).toEqual({ output: null, reason: 'crash', status: 'failed' });
   });
 
+  it('keeps a name paused when its incarnation fails while paused, through the crash backoff and the restart', () => {
+    const d = new Driver(
+      workflow(
+        `retry crashy { attempts 2 backoff 2s on [crash] }\nagent reader { ${AGENT} mount shared "/shared" retry crashy run { let t = read "/shared/notes.txt" exit t } }`,
+        'let h = spawn reader\nlet r = await h timeout 1h\nexit r',
+      ),
+    );
+    d.settle();
+    d.signal('reader#1', 'pause');
+    expect(kindsOf(d.complete('reader#1', 'read', FAILED))).toEqual(['effect.completed', 'proc.exited', 'retry.scheduled', 'effect.requested']);
+    expect(d.proc('reader#1')).toMatchObject({ state: 'paused', pausedFrom: 'restarting', incarnation: 1 });
+    expect(kindsOf(d.fire('reader#1'))).toContain('proc.restarted');
+    expect(d.proc('reader#1')).toMatchObject({ state: 'paused', pausedFrom: 'ready', incarnation: 2 });
+    expect(d.settle()).toEqual([]);
+
+    d.signal('reader#1', 'resume');
+    d.settle();
+    d.complete('reader#1', 'read', { ok: true, value: 'notes' });
+    d.settle();
+    expect(d.kernel.result?.output).toEqual({ output: 'notes', status: 'ok' });
+  });
+
   it('killing a name paused during its retry backoff ends it once, with the kill', () => {
     const d = new Driver(
       workflow(`retry crashy { attempts 2 backoff 2s on [crash] }\nagent crasher { ${AGENT} retry crashy run { fail "crash" } }`, 'let h = spawn crasher\nlet r = await h timeout 1h\nexit r'),
@@ -248,7 +278,7 @@ describe('pause and resume', () => {
     d.settle();
     d.signal('crasher#1', 'pause');
     d.signal('crasher#1', 'kill');
-    expect(d.log.filter((e) => e.kind === 'proc.exited' && e.pid === 'crasher#1').map((e) => e.data?.['status'])).toEqual(['failed']);
+    expect(d.log.filter((e) => e.kind === 'proc.exited' && e.pid === 'crasher#1').map((e) => e.data?.['status'])).toEqual(['failed', 'killed']);
     expect(d.proc('crasher#1').exit).toEqual({ status: 'killed', output: null, reason: { from: 'host', kind: 'signal', op: 'kill' } });
     expect(d.kernel.inFlight().filter((e) => e.pid === 'crasher#1')).toEqual([]);
   });
@@ -256,9 +286,9 @@ describe('pause and resume', () => {
   it('changes nothing when resuming a process that is not paused, or signalling one that has ended', () => {
     const d = new Driver(workflow(`agent sink { ${AGENT} run { let m = recv exit m } }`, 'let s = spawn sink\nlet r = await s timeout 1h\nexit r'));
     d.settle();
-    const before = { ...d.proc('sink#1'), effects: [...(d.proc('sink#1').effects ?? [])] };
+    const before = { ...d.live('sink#1'), effects: [...(d.live('sink#1').effects ?? [])] };
     expect(kindsOf(d.signal('sink#1', 'resume'))).toEqual(['signal.external', 'proc.signalled']);
-    expect({ ...d.proc('sink#1'), effects: [...(d.proc('sink#1').effects ?? [])] }).toEqual(before);
+    expect({ ...d.live('sink#1'), effects: [...(d.live('sink#1').effects ?? [])] }).toEqual(before);
 
     d.signal('sink#1', 'cancel');
     const exit = d.proc('sink#1').exit;
@@ -268,6 +298,30 @@ describe('pause and resume', () => {
 });
 
 describe('kill and cancel', () => {
+  const CRASHER = workflow(`retry crashy { attempts 2 backoff 2s on [crash] }\nagent crasher { ${AGENT} retry crashy run { fail "crash" } }`, 'let h = spawn crasher\nlet r = await h timeout 1h\nexit r');
+
+  it('during a crash backoff record the name`s exit, and nothing restarts', () => {
+    const d = new Driver(CRASHER);
+    d.settle();
+    expect(d.proc('crasher#1').state).toBe('restarting');
+    const events = d.signal('crasher#1', 'kill');
+    const killed = { from: 'host', kind: 'signal', op: 'kill' };
+    expect(events.filter((e) => e.pid === 'crasher#1').map((e) => [e.kind, e.data])).toEqual([
+      ['proc.signalled', { from: 'host', op: 'kill' }],
+      ['effect.cancelled', { effect: 'crasher#1/e1' }],
+      ['proc.exited', { at: null, incarnation: 1, reason: killed, status: 'killed' }],
+    ]);
+    d.settle();
+    expect(d.log.filter((e) => e.kind === 'proc.restarted')).toEqual([]);
+    expect(d.kernel.result?.output).toEqual({ output: null, reason: killed, status: 'killed' });
+    // Inspection, which reads only the log, sees how the name ended.
+    const chain = new HashChain();
+    const { events: lines } = parseEvents(d.log.map((e) => chain.append(e)));
+    const view = inspectEvents(lines).processes.find((p) => p.name === 'crasher#1');
+    expect(view?.status).toBe('killed');
+    expect(view?.exits.map((e) => e.status)).toEqual(['failed', 'killed']);
+  });
+
   it('withdraw the effects in flight; a completion that still arrives is recorded, then discarded', () => {
     const d = new Driver(workflow(`agent asker { ${AGENT} run { let a = ask "q" exit a } }`, 'let h = spawn asker\nlet r = await h timeout 1h\nexit r'));
     d.settle();

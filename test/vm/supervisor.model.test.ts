@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { Bytecode } from '../../src/bytecode/format.js';
 import type { KernelEvent } from '../../src/bytecode/events.js';
 import { Kernel, type KernelInput, type StepOutput } from '../../src/vm/kernel.js';
-import { compileDsl } from './helpers.js';
+import { compileDsl, liveProcess } from './helpers.js';
 
 const WORKERS = ['worker#1', 'worker#2', 'worker#3'] as const;
 const STRATEGIES = ['one_for_one', 'one_for_all', 'rest_for_one'] as const;
@@ -150,8 +150,8 @@ function assertAgrees(model: Model, real: Harness): void {
   const { kernel } = real;
   expect(kernel.finished).toBe(model.escalated);
   if (model.escalated) return;
-  const main = kernel.core.processes.get('main')!;
-  expect(main.restartWindow).toHaveLength(model.inWindow());
+  const main = liveProcess(kernel, 'main');
+  expect(main?.restartWindow).toHaveLength(model.inWindow());
   for (const worker of WORKERS) {
     const p = kernel.core.processes.get(worker)!;
     expect(p.incarnation).toBe(model.incarnations.get(worker));

@@ -85,6 +85,59 @@ describe('strategies', () => {
     });
   }
 
+  it('one_for_all: a paused sibling restarts paused, and runs its new incarnation only once resumed', () => {
+    const fake = probe({ b: [1] });
+    // worker#1 is paused while its probe runs; worker#2's probe fails at 1 ms; worker#1 is resumed at 30 s.
+    const signals = [
+      { at: 0, input: { kind: 'signal.external' as const, target: 'worker#1', op: 'pause' as const } },
+      { at: 30_000, input: { kind: 'signal.external' as const, target: 'worker#1', op: 'resume' as const } },
+    ];
+    const { log, kernel } = run(compileDsl(crew('one_for_all')), { fakes: { tool: fake.tool }, signals });
+    expect(kernel.result).toEqual({ status: 'ok', output: ['a', 'b', 'c'] });
+    expect(restartsByName(log)).toEqual({ 'worker#2': [2], 'worker#1': [2], 'worker#3': [2] });
+    // Its second probe waits for the resume: the others probe again at once.
+    expect(fake.calls).toEqual(['a', 'b', 'c', 'b', 'c', 'a']);
+    const resumed = log.find((e) => e.kind === 'proc.signalled' && e.data?.['op'] === 'resume');
+    const ran = log.filter((e) => e.pid === 'worker#1' && e.kind === 'effect.requested' && e.data?.['op'] === 'tool');
+    expect(ran.map((e) => e.seq > (resumed?.seq ?? Infinity))).toEqual([false, true]);
+  });
+
+  it('one_for_one: a paused child that fails restarts paused, and runs again only once resumed', () => {
+    // A failed read ends a process even while it is paused; its pause outlives the restart.
+    const source = `workflow paused version "1"
+model default { id "m" }
+supervisor crew { strategy one_for_one intensity 5 period 1m }
+agent reader {
+  model default
+  mount shared "/shared"
+  budget { turns 1 tokens 100 time 1h }
+  run {
+    let text = read "/shared/notes.txt"
+    exit text
+  }
+}
+main supervisor crew {
+  let r = spawn reader
+  let ended = await r timeout 1m
+  exit ended
+}`;
+    const files = new Map<string, string>();
+    const signals = [
+      { at: 0, input: { kind: 'signal.external' as const, target: 'reader#1', op: 'pause' as const } },
+      { at: 30_000, input: { kind: 'signal.external' as const, target: 'reader#1', op: 'resume' as const } },
+    ];
+    // The notes appear once the first read has failed.
+    const observe = (_kernel: unknown, output: { events: readonly { kind: string }[] }) => {
+      if (output.events.some((e) => e.kind === 'proc.exited')) files.set('/shared/notes.txt', 'notes');
+    };
+    const { log, kernel } = run(compileDsl(source), { fakes: { files }, signals, observe });
+    expect(kernel.result?.output).toEqual({ output: 'notes', status: 'ok' });
+    expect(restartsByName(log)).toEqual({ 'reader#1': [2] });
+    const resumed = log.find((e) => e.kind === 'proc.signalled' && e.data?.['op'] === 'resume');
+    const reads = log.filter((e) => e.pid === 'reader#1' && e.kind === 'effect.requested' && e.data?.['op'] === 'read');
+    expect(reads.map((e) => e.seq > (resumed?.seq ?? Infinity))).toEqual([false, true]);
+  });
+
   it('a sibling that already ended for good is not restarted with the others', () => {
     // worker#1 (no sleep) exits ok before worker#2 fails; one_for_all restarts only the live ones.
     const source = crew('one_for_all').replace('sleep 1s', 'if input != "a" { sleep 1s }');
