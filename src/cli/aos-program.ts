@@ -11,11 +11,13 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import type { JsonValue } from '../bytecode/json.js';
+import { nodeFs } from '../log/durable-fs.js';
+import type { RunLogOptions } from '../log/writer.js';
 import { chooseBackend } from '../runtime/backend-config.js';
 import { resume, run, type HostRequest } from '../runtime/run.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
-import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
+import { DEFAULT_RUNS_DIR, findStartedRun, recordedBytecode, runDirFailure } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';
 import { registerReplay } from './aos-replay.js';
 import { registerVerifyLog } from './aos-verify.js';
@@ -28,6 +30,8 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   /** The run id: a time stamp and a random suffix (host-side only: no event holds it). */
   runId: (workflow: string) => string;
+  /** The file system under the run directory's own files: tests put a full or crashing disk there. */
+  runLog?: RunLogOptions;
 }
 
 const stdio: Io = {
@@ -78,12 +82,13 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
     input: parseInput(flags.input),
     orderedCompletions: flags.orderedCompletions === true,
     runDir,
+    runLog: io.runLog,
     scripted: choice.scripted,
     secrets: choice.secrets,
     seed: flags.seed,
     workflowDir: dirname(resolve(file)),
     external,
-  }));
+  })).catch(failedWriting(runDir, io));
   return printReport(report, runDir, runId, io);
 }
 
@@ -114,6 +119,13 @@ async function interruptible<T>(io: Io, body: (external: HostRequest['external']
   }
 }
 
+/** Rethrows a failure to write the run directory as what its user can do about it (run-dirs.ts). */
+function failedWriting(runDir: string, io: Io): (error: unknown) => Promise<never> {
+  return async (error) => {
+    throw await runDirFailure(error, runDir, io.runLog?.fs ?? nodeFs);
+  };
+}
+
 /** The run's summary, ending with `run: <run-id>`; the exit code its status gives. */
 function printReport(report: CompletionReport, runDir: string, runId: string, io: Io): number {
   const verified = report.tasks.filter((t) => t.state === 'verified').length;
@@ -138,7 +150,7 @@ interface ResumeFlags {
 }
 
 async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promise<number> {
-  const runDir = findRun(target, flags.runsDir);
+  const runDir = await findStartedRun(target, flags.runsDir, io.runLog?.fs ?? nodeFs);
   const recorded = recordedBytecode(runDir);
   // The workflow file gives the folder its mounts' `from` paths are relative to, and its default
   // script; the code that runs is the recorded bytecode.
@@ -148,12 +160,12 @@ async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promis
   io.out(`aos resume: ${recorded.workflow.name} ${recorded.workflow.version} (code ${recorded.codeHash.slice(0, 12)}) in ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
   io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
   const report = await interruptible(io, (external) => resume(
-    { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
+    { backend: choice.backend, external, hostEnv: io.env, runDir, runLog: io.runLog, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
     (notes) => {
       if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
       io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
     },
-  ));
+  )).catch(failedWriting(runDir, io));
   return printReport(report, runDir, basename(runDir), io);
 }
 

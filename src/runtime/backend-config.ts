@@ -11,6 +11,9 @@ import { loadScript, ScriptedBackend } from '../drivers/scripted.js';
 
 export const BACKEND_NAMES = ['scripted', 'openai-compatible', 'ollama', 'replay'] as const;
 
+/** The settings of a live backend, which none but a named backend reads. */
+const LIVE_SETTINGS = ['AOS_LLM_BASE_URL', 'AOS_LLM_MODEL', 'AOS_LLM_API_KEY'] as const;
+
 const environment = z.object({
   AOS_LLM_BACKEND: z.enum(BACKEND_NAMES).optional(),
   AOS_LLM_BASE_URL: z.url().optional(),
@@ -19,10 +22,11 @@ const environment = z.object({
 });
 
 /**
- * environment: an AOS_LLM_* value is invalid. unknown-backend: no backend has that name.
- * unavailable: the backend is not in this version. no-script: the scripted backend's script is missing.
+ * environment: an AOS_LLM_* value is invalid. no-backend: settings of a live backend are given,
+ * but no backend is named. unknown-backend: no backend has that name. unavailable: the backend
+ * is not in this version. no-script: the scripted backend's script is missing.
  */
-export type BackendConfigProblem = 'environment' | 'unknown-backend' | 'unavailable' | 'no-script';
+export type BackendConfigProblem = 'environment' | 'no-backend' | 'unknown-backend' | 'unavailable' | 'no-script';
 
 /** The backend settings name no backend this run can use; its code is `backend-config.<problem>`. */
 export class BackendConfigError extends AosError {
@@ -50,6 +54,18 @@ export function defaultScript(workflowFile: string): string {
   return join(dirname(workflowFile), `${basename(workflowFile).replace(/\.(aos|json)$/, '')}.script.json`);
 }
 
+/**
+ * The backend when nothing names one: the scripted default, unless a live backend's settings are
+ * given — a run that quietly ran on scripted replies would then not be the run they asked for.
+ */
+function unnamed(settings: z.infer<typeof environment>): 'scripted' {
+  const given = LIVE_SETTINGS.filter((name) => settings[name] !== undefined);
+  if (given.length > 0) {
+    throw new BackendConfigError('no-backend', `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but no backend is named: set AOS_LLM_BACKEND (or --backend) to the backend ${given.length === 1 ? 'it is' : 'they are'} for, or unset ${given.length === 1 ? 'it' : 'them'} to run on the workflow's scripted default`);
+  }
+  return 'scripted';
+}
+
 export function chooseBackend(workflowFile: string, flags: BackendFlags, env: Readonly<Record<string, string | undefined>>): BackendChoice {
   const parsed = environment.safeParse(Object.fromEntries(Object.keys(environment.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
   if (!parsed.success) {
@@ -57,7 +73,7 @@ export function chooseBackend(workflowFile: string, flags: BackendFlags, env: Re
     throw new BackendConfigError('environment', `${String(issue?.path[0] ?? 'AOS_LLM_*')}: ${issue?.message ?? 'invalid'}`);
   }
   const settings = parsed.data;
-  const name = flags.backend ?? (flags.script !== undefined ? 'scripted' : settings.AOS_LLM_BACKEND) ?? 'scripted';
+  const name = flags.backend ?? (flags.script !== undefined ? 'scripted' : settings.AOS_LLM_BACKEND) ?? unnamed(settings);
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new BackendConfigError('unknown-backend', `unknown backend ${JSON.stringify(name)}: expected one of ${BACKEND_NAMES.join(', ')}`);
   const secrets = settings.AOS_LLM_API_KEY === undefined ? [] : [settings.AOS_LLM_API_KEY];
   if (name !== 'scripted') throw new BackendConfigError('unavailable', `the ${name} backend is not available in this version; use --backend scripted --script FILE`);
