@@ -11,6 +11,7 @@ import process from 'node:process';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { recordGolden } = await import(new URL('../dist/cli/golden.js', import.meta.url).href);
+const { endOnError } = await import(new URL('../dist/cli/failures.js', import.meta.url).href);
 
 const sources = join(root, 'golden', 'sources');
 const all = readdirSync(sources).filter((f) => f.endsWith('.aos')).map((f) => f.slice(0, -4)).sort();
@@ -23,6 +24,11 @@ if (unknown.length > 0) {
 for (const name of names) {
   const runDir = join(root, 'golden', 'runs', name);
   if (existsSync(runDir)) rmSync(runDir, { recursive: true });
-  const { report } = await recordGolden(join(sources, `${name}.aos`), runDir, root);
-  console.log(`golden:update: ${name}: ${report.status}, ${report.events} events, head ${report.head.slice(0, 16)}`);
+  try {
+    const { report } = await recordGolden(join(sources, `${name}.aos`), runDir, root);
+    console.log(`golden:update: ${name}: ${report.status}, ${report.events} events, head ${report.head.slice(0, 16)}`);
+  } catch (error) {
+    // A source that cannot be recorded ends the update as an aos command ends: one line and its status.
+    process.exit(endOnError('golden:update', error, (text) => process.stderr.write(text)));
+  }
 }

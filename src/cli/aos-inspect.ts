@@ -6,10 +6,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Bytecode } from '../bytecode/format.js';
 import { isObject } from '../bytecode/json.js';
+import { BytecodeFormatError } from '../bytecode/reader.js';
 import { renderInspection } from '../inspect/render.js';
 import { inspectLog } from '../inspect/fold.js';
 import { readRunLog, type RunLogContents } from '../log/reader.js';
 import { RunDirError } from '../log/run-dir.js';
+import { ReplayRefusedError } from '../replay/replay.js';
 import { EXIT } from './failures.js';
 import { UsageError } from './files.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
@@ -73,6 +75,7 @@ async function listRuns(runsDir: string, io: Output): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`there is no runs directory ${runsDir} (aos run makes it; name another with --runs-dir)`);
+    if (code === 'ENOTDIR') throw new UsageError(`${runsDir} is a file, not a runs directory: name another with --runs-dir`);
     throw new UsageError(`cannot read the runs directory ${runsDir}: ${code ?? (error as Error).message}`);
   }
   if (names.length === 0) {
@@ -100,7 +103,7 @@ function sourceTable(dir: string, io: Output): Bytecode | undefined {
   try {
     return recordedBytecode(dir);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof UsageError || error instanceof BytecodeFormatError || error instanceof ReplayRefusedError)) throw error;
     io.err(`aos inspect: ${error.message}; failures are shown by instruction, not by source line\n`);
     return undefined;
   }

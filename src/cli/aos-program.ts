@@ -11,12 +11,14 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compileSource } from '../compiler/index.js';
 import { renderSummary, renderText } from '../compiler/render.js';
 import type { JsonValue } from '../bytecode/json.js';
+import { nodeFs } from '../log/durable-fs.js';
+import type { RunLogOptions } from '../log/writer.js';
 import { chooseBackend, resumeBackend, type BackendChoice } from '../runtime/backend-config.js';
 import { resume, run, type HostRequest, type InterruptedTools, type ResumeNotes } from '../runtime/run.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
 import type { BackendInfo } from '../generated/event.js';
-import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
+import { DEFAULT_RUNS_DIR, findStartedRun, recordedBytecode, runDirFailure } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';
 import { registerReplay } from './aos-replay.js';
 import { registerVerifyLog } from './aos-verify.js';
@@ -29,6 +31,8 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   /** The run id: a time stamp and a random suffix (host-side only: no event holds it). */
   runId: (workflow: string) => string;
+  /** The file system under the run directory's own files: tests put a full or crashing disk there. */
+  runLog?: RunLogOptions;
 }
 
 const stdio: Io = {
@@ -80,12 +84,13 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
     input: parseInput(flags.input),
     orderedCompletions: flags.orderedCompletions === true,
     runDir,
+    runLog: io.runLog,
     scripted: choice.scripted,
     secrets: choice.secrets,
     seed: flags.seed,
     workflowDir: dirname(resolve(file)),
     external,
-  }));
+  })).catch(failedWriting(runDir, io));
   return printReport(report, runDir, runId, io);
 }
 
@@ -120,6 +125,13 @@ async function interruptible<T>(io: Io, body: (external: HostRequest['external']
   }
 }
 
+/** Rethrows a failure to write the run directory as what its user can do about it (run-dirs.ts). */
+function failedWriting(runDir: string, io: Io): (error: unknown) => Promise<never> {
+  return async (error) => {
+    throw await runDirFailure(error, runDir, io.runLog?.fs ?? nodeFs);
+  };
+}
+
 /** The run's summary, ending with `run: <run-id>`; the exit code its status gives. */
 function printReport(report: CompletionReport, runDir: string, runId: string, io: Io): number {
   const verified = report.tasks.filter((t) => t.state === 'verified').length;
@@ -146,7 +158,7 @@ interface ResumeFlags {
 }
 
 async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promise<number> {
-  const runDir = findRun(target, flags.runsDir);
+  const runDir = await findStartedRun(target, flags.runsDir, io.runLog?.fs ?? nodeFs);
   const recorded = recordedBytecode(runDir);
   // The workflow file gives the folder its mounts' `from` paths and the run's script are relative
   // to; the code that runs is the recorded bytecode.
@@ -160,8 +172,8 @@ async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promis
   };
   const interruptedTools: InterruptedTools | undefined = flags.rerunTools === true ? 'rerun' : flags.failTools === true ? 'fail' : undefined;
   const report = await interruptible(io, (external) =>
-    resume({ chooseBackend, external, hostEnv: io.env, runDir, workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
-  );
+    resume({ chooseBackend, external, hostEnv: io.env, runDir, runLog: io.runLog, workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
+  ).catch(failedWriting(runDir, io));
   return printReport(report, runDir, basename(runDir), io);
 }
 

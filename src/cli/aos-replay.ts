@@ -16,7 +16,7 @@ import { ReplayDivergenceError, ReplayRefusedError, replayExact, type SourceLoca
 import { verifyLog, type LogVerdict } from '../log/verify-log.js';
 import { EXIT } from './failures.js';
 import { fileHost, readSource, UsageError } from './files.js';
-import { DEFAULT_RUNS_DIR, findRun, recordedBytecode, runsIn } from './run-dirs.js';
+import { DEFAULT_RUNS_DIR, findRun, recordedBytecode, runsIn, systemError } from './run-dirs.js';
 
 interface Output {
   readonly out: (text: string) => void;
@@ -36,9 +36,26 @@ function damaged(run: string, verdict: LogVerdict): ReplayOutcome | undefined {
   return { message: verdict.problem.message, result: 'damaged', run, seq: verdict.problem.seq };
 }
 
+function refused(run: string, error: ReplayRefusedError): ReplayOutcome {
+  return { message: error.message, reason: error.reason, result: 'refused', run };
+}
+
+/** A log that cannot be read at all (deleted, a folder, no permission) is damaged, as verify-log says it is. */
+function unreadable(run: string, error: unknown): ReplayOutcome {
+  const system = systemError(error);
+  if (system === undefined) throw error;
+  return { message: `cannot read ${EVENTS_FILE} (${system.code})`, result: 'damaged', run, seq: undefined };
+}
+
 /** Exact replay of one run directory: the kernel replays on this thread while the chain is verified on the other core. */
 export async function replayRun(dir: string): Promise<ReplayOutcome> {
-  const bytecode = recordedBytecode(dir);
+  let bytecode: Bytecode;
+  try {
+    bytecode = recordedBytecode(dir);
+  } catch (error) {
+    if (error instanceof ReplayRefusedError) return refused(dir, error);
+    throw error;
+  }
   // The chain is checked on the other core while this one replays: the replay waits only until
   // the verifying thread has its job (or the check is over, for a log it could not start on).
   let started: () => void = () => undefined;
@@ -51,9 +68,9 @@ export async function replayRun(dir: string): Promise<ReplayOutcome> {
     const replay = replayExact(bytecode, () => fileCursor(join(dir, EVENTS_FILE)));
     outcome = { events: replay.events, finished: replay.finished, head: '', outstanding: replay.outstanding.length, result: 'identical', run: dir };
   } catch (error) {
-    if (error instanceof ReplayRefusedError) outcome = { message: error.message, reason: error.reason, result: 'refused', run: dir };
+    if (error instanceof ReplayRefusedError) outcome = refused(dir, error);
     else if (error instanceof ReplayDivergenceError) outcome = { divergence: error, result: 'diverged', run: dir };
-    else throw error;
+    else outcome = unreadable(dir, error);
   }
   const verdict = await chain;
   // A damaged log explains a divergence better than the divergence does; an identical replay of a
@@ -72,8 +89,9 @@ export function replayRunCompatible(dir: string, bytecode: Bytecode): ReplayOutc
     const report = replayCompatible(bytecode, fileLines(join(dir, EVENTS_FILE)));
     return { report, result: report.compatible ? 'compatible' : 'incompatible', run: dir };
   } catch (error) {
-    if (error instanceof ReplayRefusedError) return { message: error.message, reason: error.reason, result: 'refused', run: dir };
-    throw error;
+    if (error instanceof ReplayRefusedError) return refused(dir, error);
+    if (error instanceof ReplayDivergenceError) return { divergence: error, result: 'diverged', run: dir };
+    return unreadable(dir, error);
   }
 }
 

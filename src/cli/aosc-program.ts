@@ -8,11 +8,12 @@ import { compileSource, checkSource, type CheckResult } from '../compiler/index.
 import { renderJson, renderSummary, renderText } from '../compiler/render.js';
 import { disassemble } from '../bytecode/disasm.js';
 import { summarize } from '../bytecode/summary.js';
-import { readBytecode } from '../bytecode/reader.js';
+import type { Bytecode } from '../bytecode/format.js';
+import { BytecodeFormatError, readBytecode } from '../bytecode/reader.js';
 import { canonicalJson } from '../bytecode/canonical.js';
 import type { Diagnostic } from '../compiler/diagnostics.js';
 import { endOnError, EXIT } from './failures.js';
-import { collectWorkflowFiles, fileHost, readSource } from './files.js';
+import { collectWorkflowFiles, fileHost, readSource, UsageError } from './files.js';
 
 type Format = 'text' | 'json';
 
@@ -61,15 +62,34 @@ function compile(file: string, output: string | undefined, format: Format, io: I
   report([result], format, io);
   if (!result.bytecode || countErrors([result]) > 0) return EXIT.problems;
   const out = output ?? defaultOutput(file);
-  writeFileSync(out, canonicalJson(result.bytecode) + '\n');
+  writeOutput(out, canonicalJson(result.bytecode) + '\n');
   if (format === 'text') io.out(`compiled ${file} -> ${out} (code ${result.bytecode.codeHash.slice(0, 16)})\n`);
   return EXIT.ok;
+}
+
+/** Writes the compiled bytecode; a path that cannot be written is bad usage, named. */
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; name another file with -o`);
+  }
+}
+
+/** A compiled workflow file; a BytecodeFormatError that names it when it does not read. */
+function readBytecodeFile(file: string): Bytecode {
+  try {
+    return readBytecode(readSource(file).toString());
+  } catch (error) {
+    if (error instanceof BytecodeFormatError) throw new BytecodeFormatError(error.problem, `${file}: ${error.message}`);
+    throw error;
+  }
 }
 
 function disasm(file: string, summary: boolean, format: Format, io: Io): number {
   let bytecode;
   if (/\.aosb\.json$/i.test(file)) {
-    bytecode = readBytecode(readSource(file).toString());
+    bytecode = readBytecodeFile(file);
   } else {
     const result = compileSource(readSource(file), file, fileHost(file));
     report([result], format, io);

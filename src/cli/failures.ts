@@ -11,10 +11,12 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 /**
  * The status of a whole code, else of its family (the code up to its first dot).
  * usage (2): how the command was called — a file, an option, a backend setting, a script, a run
- * directory already taken. problems (1): what the command was given or found is wrong — a damaged
- * or locked run, one that cannot be resumed, a divergence, bytecode that does not read, a failed
- * backend call, file or workspace. refused (4): a run this build does not replay at all.
- * internal (3): a bug in AOS — a broken invariant, a writer called out of order.
+ * directory already taken, a build without its worker modules, a golden source's signals file.
+ * problems (1): what the command was given or found is wrong — a damaged or locked run, one that
+ * cannot be resumed or written, a divergence, bytecode that does not read, a failed backend call,
+ * file, workspace or worker thread, a golden source that cannot be recorded. refused (4): a run
+ * this build does not replay at all. internal (3): a bug in AOS — a broken invariant, a writer
+ * called out of order.
  */
 const STATUS = new Map<string, ExitStatus>([
   ['usage', EXIT.usage],
@@ -29,6 +31,10 @@ const STATUS = new Map<string, ExitStatus>([
   ['backend', EXIT.problems],
   ['file', EXIT.problems],
   ['workspace', EXIT.problems],
+  ['thread.missing', EXIT.usage],
+  ['thread', EXIT.problems],
+  ['golden.signals', EXIT.usage],
+  ['golden', EXIT.problems],
   ['replay.diverged', EXIT.problems],
   ['replay', EXIT.refused],
   ['run-log', EXIT.internal],

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { AosError } from '../bytecode/errors.js';
 import type { Bytecode } from '../bytecode/format.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import { SIGNAL_OPS } from '../bytecode/opcodes.js';
@@ -30,12 +31,33 @@ const signalsSchema = z.array(
 
 type GoldenSignals = z.infer<typeof signalsSchema>;
 
+/**
+ * signals: a source's signals file is not JSON or not a list of signals. compile: the source does
+ * not compile without a diagnostic. unsent: a signal's `when` matched no effect of the run.
+ */
+export type GoldenProblem = 'signals' | 'compile' | 'unsent';
+
+/** A golden source that cannot be recorded as it is; its code is `golden.<problem>`. */
+export class GoldenError extends AosError {
+  constructor(problem: GoldenProblem, message: string) {
+    super(`golden.${problem}`, message);
+  }
+}
+
+function signalsDocument(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new GoldenError('signals', `${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
 /** A source's signals file, checked; none when there is no file. */
 function goldenSignals(sourceFile: string): GoldenSignals {
   const file = sourceFile.replace(/\.aos$/, '.signals.json');
   if (!existsSync(file)) return [];
-  const parsed = signalsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '/'} ${i.message}`).join('; ')}`);
+  const parsed = signalsSchema.safeParse(signalsDocument(file));
+  if (!parsed.success) throw new GoldenError('signals', `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '/'} ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
@@ -44,7 +66,7 @@ export function compileGolden(sourceFile: string, root: string): Bytecode {
   const file = relative(root, resolve(sourceFile));
   const compiled = compileSource(readFileSync(resolve(root, file)), file, fileHost(resolve(root, file)));
   if (compiled.bytecode === undefined || compiled.diagnostics.length > 0) {
-    throw new Error(`${file} does not compile cleanly: ${compiled.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.rule}]`).join('; ')}`);
+    throw new GoldenError('compile', `${file} does not compile cleanly: ${compiled.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.rule}]`).join('; ')}`);
   }
   return compiled.bytecode;
 }
@@ -83,6 +105,6 @@ export async function recordGolden(sourceFile: string, runDir: string, root: str
     seed: '0',
     workflowDir: join(resolve(sourceFile), '..'),
   });
-  if (pending.length > 0) throw new Error(`${sourceFile}: ${pending.length} signals were never sent: no effect matched their \`when\``);
+  if (pending.length > 0) throw new GoldenError('unsent', `${sourceFile}: ${pending.length} signals were never sent: no effect matched their \`when\``);
   return { bytecode, report };
 }

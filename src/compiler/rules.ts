@@ -38,6 +38,7 @@ export const RULES = {
   'path-outside-mounts': { severity: 'error', summary: 'A literal path lies in none of the process\'s mounts.' },
   'placeholder-unbound': { severity: 'error', summary: 'A tool placeholder has no parameter, or a call gives no value for one.' },
   'placeholder-type': { severity: 'error', summary: 'A value does not fit its placeholder type.' },
+  'placeholder-option': { severity: 'warning', summary: 'An int placeholder in argv that a negative value would turn into an option: neither after `--` nor an option\'s value.' },
   'budget-missing': { severity: 'error', summary: 'An agent has no budget, or its budget omits turns, tokens or time.' },
   'budget-invalid': { severity: 'error', summary: 'A budget, bound or duration is zero or negative.' },
   'parallel-write-conflict': { severity: 'error', summary: 'Two parallel branches write the same variable or shared path.' },

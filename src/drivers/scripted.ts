@@ -134,7 +134,30 @@ function regexProblems(document: Script): { compiled: CompiledEntry[]; problems:
   return { compiled, problems };
 }
 
+const FORMAT = scriptSchema.properties.format.const;
+const VERSION = scriptSchema.properties.version.const;
+
+/**
+ * Why a document is not a script of the version this build reads, if it is not: then its other
+ * problems are another format's rules, not this one's, and this one problem is all that is said.
+ */
+function envelopeProblem(value: unknown): ScriptProblem | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { format, version } = value as Record<string, unknown>;
+  if (format !== FORMAT) {
+    const found = format === undefined ? 'it has no "format"' : `its "format" is ${describeValue(format)}`;
+    return { pointer: format === undefined ? '' : '/format', message: `not a script: ${found}; a script begins {"format": "${FORMAT}", "version": ${VERSION}, …}` };
+  }
+  if (version !== VERSION) {
+    const found = version === undefined ? 'it has no "version"' : `its "version" is ${describeValue(version)}`;
+    return { pointer: version === undefined ? '' : '/version', message: `not a script this build reads: ${found}, and this build reads version ${VERSION}` };
+  }
+  return undefined;
+}
+
 function check(value: unknown, source: string, locate: (problem: ScriptProblem) => ScriptProblem): LoadedScript {
+  const envelope = envelopeProblem(value);
+  if (envelope !== undefined) throw new ScriptError(source, [locate(envelope)]);
   const validate = validator();
   if (!validate(value)) {
     const problems = (validate.errors ?? []).map(schemaProblem).filter((p): p is ScriptProblem => p !== undefined);

@@ -10,7 +10,7 @@ import { CHUNK_BYTES, lineHash, scanFile, type ScanProblemKind, type ScanResult,
 import { nodeFs } from './durable-fs.js';
 import { EVENTS_FILE, MANIFEST_FILE, readManifest, RunDirError } from './run-dir.js';
 import type { VerifyJob, VerifyReply } from './verify-worker.js';
-import { PersistentWorker } from './workers.js';
+import { PersistentWorker, ThreadError } from './workers.js';
 
 /**
  * A scan's kinds (damaged-line, seq, torn), and: truncated: the log ends at a line boundary before
@@ -145,7 +145,7 @@ async function verifyOnThread(job: VerifyJob): Promise<ScanResult> {
 /** The two halves' results as one scan's: the first half's problem is the lower one. */
 function joined(first: ScanResult, second: ScanResult, split: Split): ScanResult {
   if (first.problem !== undefined) return first;
-  if (first.count !== split.seq || first.head !== split.prevHash) throw new Error('the log changed while it was verified');
+  if (first.count !== split.seq || first.head !== split.prevHash) throw new ThreadError('log-changed', 'the log changed while it was verified: a writer is appending to it; verify it again once the run has stopped');
   const pinned = first.pinned ?? second.pinned;
   if (first.finishedSeq !== undefined && (second.count > split.seq || second.problem !== undefined) && second.problem?.seq !== split.seq) {
     const problem = { kind: 'damaged-line' as const, seq: split.seq, message: `the line follows run.finished (seq ${first.finishedSeq}), which ends a log` };

@@ -6,6 +6,22 @@ import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL, type URL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { AosError } from '../bytecode/errors.js';
+
+/**
+ * missing: the compiled worker module is not there (dist/ was never built). failed: the thread
+ * failed, exited, or could not do what it was asked (out of memory, a file it could not read).
+ * log-changed: the threads that checked two halves of a log read different logs — a writer was
+ * appending to it.
+ */
+export type ThreadProblem = 'missing' | 'failed' | 'log-changed';
+
+/** A worker thread could not do its part; its code is `thread.<problem>`. */
+export class ThreadError extends AosError {
+  constructor(problem: ThreadProblem, message: string, options?: ErrorOptions) {
+    super(`thread.${problem}`, message, options);
+  }
+}
 
 /** The URL of the compiled worker module `name` (e.g. 'seal-worker') of the folder of `from` (an import.meta.url). */
 export function workerModule(name: string, from: string): URL {
@@ -15,7 +31,7 @@ export function workerModule(name: string, from: string): URL {
     if (src >= 0) folder = `${folder.slice(0, src)}${sep}dist${sep}${folder.slice(src + 5)}`;
   }
   const path = join(folder, `${name}.js`);
-  if (!existsSync(path)) throw new Error(`the worker module ${path} is missing: run \`npm run build\``);
+  if (!existsSync(path)) throw new ThreadError('missing', `the worker module ${path} is missing: run \`npm run build\``);
   return pathToFileURL(path);
 }
 
@@ -33,7 +49,7 @@ export interface WorkerReply {
  */
 export class PersistentWorker<Request extends object, Reply extends WorkerReply> {
   #worker: Worker | undefined;
-  readonly #waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
+  readonly #waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: ThreadError) => void }>();
   #nextId = 0;
 
   constructor(
@@ -68,16 +84,16 @@ export class PersistentWorker<Request extends object, Reply extends WorkerReply>
       const waiting = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
       if (this.#waiting.size === 0) worker.unref();
-      if (reply.error !== undefined) waiting?.reject(new Error(`the ${this.name} thread refused a request: ${reply.error}`));
+      if (reply.error !== undefined) waiting?.reject(new ThreadError('failed', `the ${this.name} thread could not do what it was asked: ${reply.error}`));
       else waiting?.resolve(reply);
     });
-    const fail = (error: Error): void => {
+    const fail = (error: ThreadError): void => {
       if (this.#worker === worker) this.#worker = undefined;
       for (const waiting of this.#waiting.values()) waiting.reject(error);
       this.#waiting.clear();
     };
-    worker.on('error', (error) => fail(new Error(`the ${this.name} thread failed: ${error.message}`, { cause: error })));
-    worker.on('exit', (code) => fail(new Error(`the ${this.name} thread exited with code ${code}`)));
+    worker.on('error', (error) => fail(new ThreadError('failed', `the ${this.name} thread failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (code) => fail(new ThreadError('failed', `the ${this.name} thread exited with code ${code}`)));
     // After the listeners: adding a 'message' listener refs the thread again.
     worker.unref();
     this.#worker = worker;

@@ -12,7 +12,7 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { KernelEvent } from '../bytecode/events.js';
 import { asEffectId, effectOwner } from '../vm/ids.js';
 import { Kernel, type KernelInput, type StepOutput } from '../vm/kernel.js';
-import { inputOf, isInputKind, lineKind, recordedStart, sourceLocation, type SourceLocation } from './replay.js';
+import { inputOf, isInputKind, lineKind, recordedStart, ReplayDivergenceError, sourceLocation, type SourceLocation } from './replay.js';
 
 interface RecordedEffect {
   readonly seq: number;
@@ -51,6 +51,19 @@ interface Recording {
   readonly line0: string | undefined;
 }
 
+/** A recorded line the changed run cannot be held against: the log diverges there, as exact replay says of it. */
+function unreadableLine(seq: number, summary: string): ReplayDivergenceError {
+  return new ReplayDivergenceError({ seq, expected: null, produced: null, differences: [], location: undefined, summary });
+}
+
+function parsedLine(line: string, kind: string, seq: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw unreadableLine(seq, `the ${kind} line at seq ${seq} is not JSON`);
+  }
+}
+
 function readRecording(lines: Iterable<string>): Recording {
   const effects = new Map<string, RecordedEffect[]>();
   const inputs: { seq: number; input: KernelInput }[] = [];
@@ -62,13 +75,13 @@ function readRecording(lines: Iterable<string>): Recording {
     const kind = lineKind(line);
     last = kind;
     if (kind === 'effect.requested') {
-      const event = JSON.parse(line) as { pid: string; data: { effect: string; op: string; request: JsonValue } };
+      const event = parsedLine(line, kind, seq) as { pid: string; data: { effect: string; op: string; request: JsonValue } };
       const list = effects.get(event.pid) ?? [];
       effects.set(event.pid, list);
       list.push({ seq, effect: event.data.effect, op: event.data.op, request: canonicalJson(event.data.request) });
     } else if (isInputKind(kind)) {
       const input = inputOf(line);
-      if (input === undefined) throw new Error(`the ${kind} line at seq ${seq} is not a well-formed input`);
+      if (input === undefined) throw unreadableLine(seq, `the ${kind} line at seq ${seq} is not a well-formed input`);
       inputs.push({ seq, input });
     }
     seq++;

@@ -13,6 +13,9 @@ import type { BackendInfo, BackendScript } from '../generated/event.js';
 
 export const BACKEND_NAMES = ['scripted', 'openai-compatible', 'ollama', 'replay'] as const;
 
+/** The settings of a live backend, which none but a named backend reads. */
+const LIVE_SETTINGS = ['AOS_LLM_BASE_URL', 'AOS_LLM_MODEL', 'AOS_LLM_API_KEY'] as const;
+
 const environment = z.object({
   AOS_LLM_BACKEND: z.enum(BACKEND_NAMES).optional(),
   AOS_LLM_BASE_URL: z.url().optional(),
@@ -21,11 +24,12 @@ const environment = z.object({
 });
 
 /**
- * environment: an AOS_LLM_* value is invalid. unknown-backend: no backend has that name.
- * unavailable: the backend is not in this version. no-script: the scripted backend's script is missing.
+ * environment: an AOS_LLM_* value is invalid. no-backend: settings of a live backend are given,
+ * but no backend is named. unknown-backend: no backend has that name. unavailable: the backend
+ * is not in this version. no-script: the scripted backend's script is missing.
  * script-changed: the script a resumed run began with is not the same file any more.
  */
-export type BackendConfigProblem = 'environment' | 'unknown-backend' | 'unavailable' | 'no-script' | 'script-changed';
+export type BackendConfigProblem = 'environment' | 'no-backend' | 'unknown-backend' | 'unavailable' | 'no-script' | 'script-changed';
 
 /** The backend settings name no backend this run can use; its code is `backend-config.<problem>`. */
 export class BackendConfigError extends AosError {
@@ -57,6 +61,18 @@ export function defaultScript(workflowFile: string): string {
 
 type Settings = z.infer<typeof environment>;
 
+/**
+ * The backend when nothing names one: the scripted default, unless a live backend's settings are
+ * given — a run that quietly ran on scripted replies would then not be the run they asked for.
+ */
+function unnamed(settings: Settings): 'scripted' {
+  const given = LIVE_SETTINGS.filter((name) => settings[name] !== undefined);
+  if (given.length > 0) {
+    throw new BackendConfigError('no-backend', `${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} set, but no backend is named: set AOS_LLM_BACKEND (or --backend) to the backend ${given.length === 1 ? 'it is' : 'they are'} for, or unset ${given.length === 1 ? 'it' : 'them'} to run on the workflow's scripted default`);
+  }
+  return 'scripted';
+}
+
 function settingsOf(env: Readonly<Record<string, string | undefined>>): Settings {
   const parsed = environment.safeParse(Object.fromEntries(Object.keys(environment.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])));
   if (!parsed.success) {
@@ -77,7 +93,7 @@ function scripted(workflowFile: string, path: string, description: string, secre
 
 export function chooseBackend(workflowFile: string, flags: BackendFlags, env: Readonly<Record<string, string | undefined>>): BackendChoice {
   const settings = settingsOf(env);
-  const name = flags.backend ?? (flags.script !== undefined ? 'scripted' : settings.AOS_LLM_BACKEND) ?? 'scripted';
+  const name = flags.backend ?? (flags.script !== undefined ? 'scripted' : settings.AOS_LLM_BACKEND) ?? unnamed(settings);
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) throw new BackendConfigError('unknown-backend', `unknown backend ${JSON.stringify(name)}: expected one of ${BACKEND_NAMES.join(', ')}`);
   if (name !== 'scripted') throw new BackendConfigError('unavailable', `the ${name} backend is not available in this version; use --backend scripted --script FILE`);
   const explicit = flags.script !== undefined || flags.backend !== undefined || settings.AOS_LLM_BACKEND !== undefined;

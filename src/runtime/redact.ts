@@ -6,53 +6,71 @@ import type { Completion } from '../vm/effects.js';
 
 export const REDACTED = '[redacted]';
 
-/** What to take out: secret values (short ones are not secrets) and host paths with their stand-ins. */
+/**
+ * What to take out: secret values, whatever their length (a short key is still a key, and a
+ * rule that spared short ones would leak exactly those), and host paths with their stand-ins.
+ */
 export interface Redactions {
   readonly secrets: readonly string[];
   readonly paths: readonly { readonly host: string; readonly standIn: string }[];
 }
 
-function replacements(redactions: Redactions): [string, string][] {
-  const pairs: [string, string][] = [
-    ...redactions.secrets.filter((s) => s.length >= 8).map((s): [string, string] => [s, REDACTED]),
-    ...redactions.paths.filter((p) => p.host.length > 1).map((p): [string, string] => [p.host, p.standIn]),
-  ];
-  // Longer first, so a path inside another is replaced whole.
-  return pairs.sort((a, b) => b[0].length - a[0].length);
+/**
+ * Every value to take out, as one pattern over text, and the stand-in of each. One pass replaces
+ * them all, longest first at each place (a path inside another is replaced whole), and never
+ * looks again at a stand-in it put in: a short secret inside `[redacted]` or `<run>` stays put.
+ */
+interface Scrubber {
+  readonly pattern: RegExp;
+  readonly standIns: ReadonlyMap<string, string>;
 }
 
-function scrub(value: JsonValue, pairs: readonly [string, string][]): JsonValue {
-  if (typeof value === 'string') return pairs.reduce((text, [from, to]) => text.split(from).join(to), value);
-  if (Array.isArray(value)) return value.map((item) => scrub(item, pairs));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, pairs) as string, scrub(v, pairs)]));
+const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The scrubber of redactions, its values spelled by `spell`; undefined when there is nothing to take out. */
+function scrubber(redactions: Redactions, spell: (text: string) => string = (text) => text): Scrubber | undefined {
+  const standIns = new Map<string, string>();
+  for (const path of redactions.paths) if (path.host.length > 1) standIns.set(spell(path.host), spell(path.standIn));
+  for (const secret of redactions.secrets) if (secret !== '') standIns.set(spell(secret), spell(REDACTED));
+  if (standIns.size === 0) return undefined;
+  const longestFirst = [...standIns.keys()].sort((a, b) => b.length - a.length);
+  return { pattern: new RegExp(longestFirst.map(escaped).join('|'), 'g'), standIns };
+}
+
+function scrubText(text: string, scrub: Scrubber): string {
+  return text.replace(scrub.pattern, (found) => scrub.standIns.get(found) ?? found);
+}
+
+function scrubValue(value: JsonValue, scrub: Scrubber): JsonValue {
+  if (typeof value === 'string') return scrubText(value, scrub);
+  if (Array.isArray(value)) return value.map((item) => scrubValue(item, scrub));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrubText(k, scrub), scrubValue(v, scrub)]));
   return value;
+}
+
+/** A value (the run's input, say) with every secret and host path replaced. */
+export function redactValue(value: JsonValue, redactions: Redactions): JsonValue {
+  const scrub = scrubber(redactions);
+  return scrub === undefined ? value : scrubValue(value, scrub);
 }
 
 /** The completion with every secret and host path replaced. */
 export function redact(completion: Completion, redactions: Redactions): Completion {
-  const pairs = replacements(redactions);
-  if (pairs.length === 0) return completion;
+  const scrub = scrubber(redactions);
+  if (scrub === undefined) return completion;
   return completion.ok
-    ? { ok: true, value: scrub(completion.value, pairs) }
-    : { ok: false, error: { kind: completion.error.kind, message: scrub(completion.error.message, pairs) as string } };
+    ? { ok: true, value: scrubValue(completion.value, scrub) }
+    : { ok: false, error: { kind: completion.error.kind, message: scrubText(completion.error.message, scrub) } };
 }
+
+/** One character per byte: a pattern over it matches bytes, whatever encoding they are in. */
+const byteText = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 
 /** Bytes (a tool's binary output) with every secret and host path replaced, as in text. */
 export function redactBytes(bytes: Uint8Array, redactions: Redactions): Uint8Array {
-  let out = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (const [from, to] of replacements(redactions)) {
-    const needle = Buffer.from(from, 'utf8');
-    if (out.indexOf(needle) < 0) continue;
-    const parts: Buffer[] = [];
-    let at = 0;
-    for (let found = out.indexOf(needle); found >= 0; found = out.indexOf(needle, at)) {
-      parts.push(out.subarray(at, found), Buffer.from(to, 'utf8'));
-      at = found + needle.length;
-    }
-    parts.push(out.subarray(at));
-    out = Buffer.concat(parts);
-  }
-  return out;
+  const scrub = scrubber(redactions, byteText);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return scrub === undefined ? buffer : Buffer.from(scrubText(buffer.toString('latin1'), scrub), 'latin1');
 }
 
 /**
@@ -60,6 +78,6 @@ export function redactBytes(bytes: Uint8Array, redactions: Redactions): Uint8Arr
  * secret, so that a tool is never handed the model backend's key, whatever its allow-list says.
  */
 export function withoutSecrets(env: Readonly<Record<string, string | undefined>>, secrets: readonly string[]): Record<string, string | undefined> {
-  const real = secrets.filter((secret) => secret.length >= 8);
-  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === undefined || !real.some((secret) => value.includes(secret))));
+  const given = secrets.filter((secret) => secret !== '');
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value === undefined || !given.some((secret) => value.includes(secret))));
 }

@@ -24,6 +24,7 @@ import { runLive, type LiveRun, type LiveRunOptions } from './live-host.js';
 import { interruptedCompletion, interruptedTools, takeUp, type InterruptedTools } from './resume-state.js';
 
 export type { InterruptedTools };
+import { redactValue } from './redact.js';
 
 export const BYTECODE_FILE = 'workflow.aosb.json';
 const COMPLETION_JSON = 'completion.json';
@@ -65,7 +66,9 @@ export async function run(request: RunRequest): Promise<CompletionReport> {
   try {
     await replaceFile(request.runLog?.fs ?? nodeFs, join(request.runDir, BYTECODE_FILE), encode(`${canonicalJson(request.bytecode)}\n`));
     const workspace = await Workspace.create(join(request.runDir, 'workspace'));
-    const live = await runLive({ ...liveOptions(request, log, workspace), bytecode: request.bytecode, input: request.input, options: { orderedCompletions: request.orderedCompletions }, seed: request.seed });
+    // The input is recorded in run.started: a key pasted into it is taken out like any other.
+    const input = redactValue(request.input, { paths: [], secrets: request.secrets });
+    const live = await runLive({ ...liveOptions(request, log, workspace), bytecode: request.bytecode, input, options: { orderedCompletions: request.orderedCompletions }, seed: request.seed });
     return await finish(request, request.bytecode, request.seed, log, live);
   } finally {
     await log.close();

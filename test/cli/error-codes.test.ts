@@ -9,6 +9,7 @@ import { AosError, InvariantError } from '../../src/bytecode/errors.js';
 import { BytecodeFormatError, type BytecodeFormatProblem } from '../../src/bytecode/reader.js';
 import { statusOf } from '../../src/cli/failures.js';
 import { UsageError } from '../../src/cli/files.js';
+import { GoldenError, type GoldenProblem } from '../../src/cli/golden.js';
 import { DslPrintError } from '../../src/compiler/print.js';
 import { FileProblem, type FileErrorKind } from '../../src/drivers/files/confined.js';
 import { WorkspaceError, type WorkspaceProblem } from '../../src/drivers/files/journal.js';
@@ -16,6 +17,7 @@ import { BackendError, type BackendErrorKind } from '../../src/drivers/inference
 import { ScriptError } from '../../src/drivers/scripted.js';
 import { RunDirError, type RunDirProblem } from '../../src/log/run-dir.js';
 import { RunLockError, type RunLockProblem } from '../../src/log/run-lock.js';
+import { ThreadError, type ThreadProblem } from '../../src/log/workers.js';
 import { RunLogError, type RunLogProblem } from '../../src/log/writer.js';
 import { ReplayDivergenceError, ReplayRefusedError, type RefusalReason } from '../../src/replay/replay.js';
 import { BackendConfigError, type BackendConfigProblem } from '../../src/runtime/backend-config.js';
@@ -30,13 +32,15 @@ const every = <K extends string>(members: Record<K, true>): K[] => Object.keys(m
 /** One instance per code of every error class src/ exports. */
 const samples: readonly AosError[] = [
   new UsageError('no such file'),
-  ...every<BackendConfigProblem>({ environment: true, 'unknown-backend': true, unavailable: true, 'no-script': true, 'script-changed': true }).map((p) => new BackendConfigError(p, p)),
+  ...every<BackendConfigProblem>({ environment: true, 'no-backend': true, 'unknown-backend': true, unavailable: true, 'no-script': true, 'script-changed': true }).map((p) => new BackendConfigError(p, p)),
   new ScriptError('a.script.json', [{ pointer: '', message: 'the file is empty' }]),
   ...every<BytecodeFormatProblem>({ json: true, format: true, version: true, schema: true, hash: true, structure: true }).map((p) => new BytecodeFormatError(p, p)),
   new DslPrintError('"1x" is not a name'),
   ...every<RunDirProblem>({ exists: true, manifest: true, log: true, damaged: true, truncated: true, write: true, 'host-path': true }).map((p) => new RunDirError(p, 'run', p)),
   ...every<RunLockProblem>({ held: true, stale: true, unreadable: true, breaking: true, lost: true }).map((p) => new RunLockError(p, 'run', undefined, p)),
   ...every<RunLogProblem>({ 'torn-tail': true, finished: true, seq: true, 'first-line': true, closed: true, 'blob-hash': true }).map((p) => new RunLogError(p, 'run', p)),
+  ...every<ThreadProblem>({ missing: true, failed: true, 'log-changed': true }).map((p) => new ThreadError(p, p)),
+  ...every<GoldenProblem>({ signals: true, compile: true, unsent: true }).map((p) => new GoldenError(p, p)),
   ...every<ResumeProblem>({ 'no-run': true, finished: true, 'not-started': true, 'tool-not-idempotent': true }).map((p) => new ResumeError(p, p)),
   new ReplayDivergenceError({ seq: 3, expected: null, produced: null, differences: [], location: undefined, summary: 'the log ended' }),
   ...every<RefusalReason>({ 'not-a-run': true, 'kernel-version': true, 'format-version': true, 'code-hash': true }).map((r) => new ReplayRefusedError(r, null, null, r)),

@@ -110,7 +110,7 @@ describe('the commands on errors', () => {
     await log.close();
     const result = await aos(['resume', dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`aos resume: the run in ${dir} has no events: it stopped before it began\n`);
+    expect(result.stderr).toBe(`aos resume: the run in ${dir} has no events: it stopped before it began, so there is nothing to resume; run the workflow again\n`);
     expect(readFileSync(join(dir, 'events.jsonl'), 'utf8')).toBe('');
   });
 
@@ -128,6 +128,6 @@ describe('the commands on errors', () => {
     const captured = { stdout: '', stderr: '' };
     const code = aosc(['disasm', file], { out: (t) => void (captured.stdout += t), err: (t) => void (captured.stderr += t) });
     expect(code).toBe(1);
-    expect(captured).toEqual({ stdout: '', stderr: 'aosc: not AOS bytecode: format is "not-aos", expected "aos-bytecode"\n' });
+    expect(captured).toEqual({ stdout: '', stderr: `aosc: ${file}: not AOS bytecode: format is "not-aos", expected "aos-bytecode"\n` });
   });
 });

@@ -360,8 +360,14 @@ describe('malformed scripts', () => {
   });
 
   it('names a wrong format, version or type, and what was found', () => {
-    expect(problemsOf({ ...valid, format: 'aos-scrpt', version: 2 })).toEqual(['/format: "format" must be "aos-script", found the string "aos-scrpt"', '/version: "version" must be 1, found the number 2']);
+    expect(problemsOf({ ...valid, format: 'aos-scrpt', version: 2 })).toEqual(['/format: not a script: its "format" is the string "aos-scrpt"; a script begins {"format": "aos-script", "version": 1, …}']);
+    expect(problemsOf({ ...valid, version: 2 })).toEqual(['/version: not a script this build reads: its "version" is the number 2, and this build reads version 1']);
     expect(problemsOf({ ...valid, responses: [{ agent: 'w', turn: '1', reply: {} }] })).toEqual(['/responses/0/turn: "turn" must be an integer, found the string "1"']);
+  });
+
+  it('says only that a document of another format or version is not a script it reads, whatever else it holds', () => {
+    expect(problemsOf({ format: 'aos-script', version: 2, replies: [{ who: 'w' }] })).toEqual(['/version: not a script this build reads: its "version" is the number 2, and this build reads version 1']);
+    expect(problemsOf({ workflow: 'docs-merge', version: '1.0.0', main: {} })).toEqual([': not a script: it has no "format"; a script begins {"format": "aos-script", "version": 1, …}']);
   });
 
   it('names an unknown property and the known ones', () => {

@@ -21,6 +21,7 @@ import { checkMounts } from './mounts.js';
 import { checkNesting } from './nesting.js';
 import { checkParallelWrites } from './parallel-writes.js';
 import { checkPaths } from './paths.js';
+import { checkPlaceholderOptions } from './placeholder-option.js';
 import { checkToolPlaceholders } from './placeholders.js';
 import { checkReferences } from './references.js';
 import { buildSymbolIndex } from './symbols.js';
@@ -46,6 +47,7 @@ export const PASSES: readonly CheckPass[] = [
   checkMounts,
   checkPaths,
   checkToolPlaceholders,
+  checkPlaceholderOptions,
   checkArguments,
   checkBudgetsPresent,
   checkBudgetValues,

@@ -40,7 +40,7 @@ export function generatedWorkflow(agents: number, statementsPerAgent: number): W
     workflow: 'generated',
     version: '1',
     models: [{ name: 'default', id: 'm' }],
-    tools: [{ name: 'lint', argv: ['lint', { param: 'level' }, '--', { param: 'source' }], params: [{ name: 'source', type: 'path', mount: '/work' }, { name: 'level', type: 'int' }], cwd: '/work' }],
+    tools: [{ name: 'lint', argv: ['lint', '--level', { param: 'level' }, '--', { param: 'source' }], params: [{ name: 'source', type: 'path', mount: '/work' }, { name: 'level', type: 'int' }], cwd: '/work' }],
     agents: decls,
     main: { body: main },
   };
