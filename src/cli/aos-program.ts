@@ -13,12 +13,13 @@ import { renderSummary, renderText } from '../compiler/render.js';
 import type { JsonValue } from '../bytecode/json.js';
 import { chooseBackend } from '../runtime/backend-config.js';
 import { resume, run, type HostRequest } from '../runtime/run.js';
+import { signingSecrets } from '../runtime/signing-keys.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
 import { DEFAULT_RUNS_DIR, findRun, recordedBytecode } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';
 import { registerReplay } from './aos-replay.js';
-import { registerVerifyLog } from './aos-verify.js';
+import { registerVerify, registerVerifyLog } from './aos-verify.js';
 import { endOnError, EXIT } from './failures.js';
 import { fileHost, readSource, UsageError } from './files.js';
 
@@ -79,7 +80,7 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
     orderedCompletions: flags.orderedCompletions === true,
     runDir,
     scripted: choice.scripted,
-    secrets: choice.secrets,
+    secrets: [...choice.secrets, ...signingSecrets(io.env)],
     seed: flags.seed,
     workflowDir: dirname(resolve(file)),
     external,
@@ -148,7 +149,16 @@ async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promis
   io.out(`aos resume: ${recorded.workflow.name} ${recorded.workflow.version} (code ${recorded.codeHash.slice(0, 12)}) in ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
   io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
   const report = await interruptible(io, (external) => resume(
-    { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
+    {
+      backend: choice.backend,
+      external,
+      hostEnv: io.env,
+      runDir,
+      runLog: { warn: (text) => io.err(`aos resume: warning: ${text}\n`) },
+      scripted: choice.scripted,
+      secrets: [...choice.secrets, ...signingSecrets(io.env)],
+      workflowDir: dirname(resolve(file)),
+    },
     (notes) => {
       if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
       io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
@@ -194,6 +204,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   registerInspect(program, io, (n) => (code = n));
   registerReplay(program, io, (n) => (code = n));
   registerVerifyLog(program, io, (n) => (code = n));
+  registerVerify(program, io, (n) => (code = n));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

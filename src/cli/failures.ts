@@ -10,8 +10,8 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
 /**
  * The status of a whole code, else of its family (the code up to its first dot).
- * usage (2): how the command was called — a file, an option, a backend setting, a script, a run
- * directory already taken. problems (1): what the command was given or found is wrong — a damaged
+ * usage (2): how the command was called — a file, an option, a backend or signing setting, a
+ * script, a run directory already taken. problems (1): what the command was given or found is wrong — a damaged
  * or locked run, one that cannot be resumed, a divergence, bytecode that does not read, a failed
  * backend call, file or workspace. refused (4): a run this build does not replay at all.
  * internal (3): a bug in AOS — a broken invariant, a writer called out of order.
@@ -20,6 +20,7 @@ const STATUS = new Map<string, ExitStatus>([
   ['usage', EXIT.usage],
   ['backend-config', EXIT.usage],
   ['script', EXIT.usage],
+  ['signing-key', EXIT.usage],
   ['run-dir.exists', EXIT.usage],
   ['run-dir', EXIT.problems],
   ['run-lock', EXIT.problems],
