@@ -15,13 +15,14 @@ import { nodeFs } from '../log/durable-fs.js';
 import type { RunLogOptions } from '../log/writer.js';
 import { chooseBackend, resumeBackend, type BackendChoice } from '../runtime/backend-config.js';
 import { resume, run, type HostRequest, type InterruptedTools, type ResumeNotes } from '../runtime/run.js';
+import { signingSecrets } from '../runtime/signing-keys.js';
 import type { SignalOp } from '../bytecode/opcodes.js';
 import type { CompletionReport } from '../generated/completion.js';
 import type { BackendInfo } from '../generated/event.js';
 import { DEFAULT_RUNS_DIR, findStartedRun, recordedBytecode, runDirFailure } from './run-dirs.js';
 import { registerInspect } from './aos-inspect.js';
 import { registerReplay } from './aos-replay.js';
-import { registerVerifyLog } from './aos-verify.js';
+import { registerVerify, registerVerifyLog } from './aos-verify.js';
 import { endOnError, EXIT } from './failures.js';
 import { fileHost, readSource, UsageError } from './files.js';
 
@@ -86,7 +87,7 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
     runDir,
     runLog: io.runLog,
     scripted: choice.scripted,
-    secrets: choice.secrets,
+    secrets: [...choice.secrets, ...signingSecrets(io.env)],
     seed: flags.seed,
     workflowDir: dirname(resolve(file)),
     external,
@@ -168,11 +169,12 @@ async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promis
   const chooseBackend = (backend: BackendInfo | null): BackendChoice => {
     const choice = resumeBackend(backend, file, flags, io.env);
     printBackend(choice, io);
-    return choice;
+    // The signing keys are secrets too: no tool gets them, and the log never holds them.
+    return { ...choice, secrets: [...choice.secrets, ...signingSecrets(io.env)] };
   };
   const interruptedTools: InterruptedTools | undefined = flags.rerunTools === true ? 'rerun' : flags.failTools === true ? 'fail' : undefined;
   const report = await interruptible(io, (external) =>
-    resume({ chooseBackend, external, hostEnv: io.env, runDir, runLog: io.runLog, workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
+    resume({ chooseBackend, external, hostEnv: io.env, runDir, runLog: { ...io.runLog, warn: (text: string) => io.err(`aos resume: warning: ${text}\n`) }, workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
   ).catch(failedWriting(runDir, io));
   return printReport(report, runDir, basename(runDir), io);
 }
@@ -223,6 +225,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   registerInspect(program, io, (n) => (code = n));
   registerReplay(program, io, (n) => (code = n));
   registerVerifyLog(program, io, (n) => (code = n));
+  registerVerify(program, io, (n) => (code = n));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

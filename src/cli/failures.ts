@@ -10,7 +10,7 @@ export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
 
 /**
  * The status of a whole code, else of its family (the code up to its first dot).
- * usage (2): how the command was called — a file, an option, a backend setting, a script, a run
+ * usage (2): how the command was called — a file, an option, a backend or signing setting, a script, a run
  * directory already taken, a build without its worker modules, a golden source's signals file.
  * problems (1): what the command was given or found is wrong — a damaged or locked run, one that
  * cannot be resumed or written, a divergence, bytecode that does not read, a failed backend call,
@@ -22,6 +22,7 @@ const STATUS = new Map<string, ExitStatus>([
   ['usage', EXIT.usage],
   ['backend-config', EXIT.usage],
   ['script', EXIT.usage],
+  ['signing-key', EXIT.usage],
   ['run-dir.exists', EXIT.usage],
   ['run-dir', EXIT.problems],
   ['run-lock', EXIT.problems],

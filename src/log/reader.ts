@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GENESIS_HASH } from '../bytecode/events.js';
 import { verifyLines } from './chain.js';
 import { nodeFs, type DurableFs } from './durable-fs.js';
-import { EVENTS_FILE, MANIFEST_FILE, readManifest, RunDirError, type RunManifest } from './run-dir.js';
+import { EVENTS_FILE, MANIFEST_FILE, manifestOf, noManifest, readManifestIfPresent, RunDirError, type RunManifest } from './run-dir.js';
 
 /** Bytes at the end of events.jsonl, after the last sound line, that are not a sound line. */
 export interface TornTail {
@@ -17,7 +17,10 @@ export interface TornTail {
 }
 
 export interface RunLogContents {
+  /** manifest.json, or the manifest rebuilt from the log when there was none. */
   readonly manifest: RunManifest;
+  /** There was no manifest.json, and every complete line of the log is sound: manifest pins them all. */
+  readonly manifestRebuilt: boolean;
   /** The sound lines, from seq 0, without their newlines: the manifest's lines and any after them. */
   readonly lines: readonly string[];
   readonly head: string;
@@ -55,20 +58,23 @@ function hashOf(line: string): string {
  * Reads a run directory's log and checks it, taking no lock: every line the manifest pins must be
  * sound and end at the manifest's head. Sound lines after them (a crash between the log's sync and
  * the manifest's replacement) are kept. Whatever follows the last sound line is reported as the
- * torn tail, and left as it is.
+ * torn tail, and left as it is. Without manifest.json, nothing says where the log should end, so
+ * the manifest is rebuilt only from a log whose complete lines are all sound: it pins every one.
  */
 export async function readRunLog(dir: string, options: { readonly fs?: DurableFs } = {}): Promise<RunLogContents> {
   const fs = options.fs ?? nodeFs;
-  const manifest = await readManifest(fs, dir);
+  // The manifest is read first: a writer syncs the lines it pins before it replaces it.
+  const recorded = await readManifestIfPresent(fs, dir);
   const bytes = await fs.readFile(join(dir, EVENTS_FILE));
-  if (bytes === undefined) throw new RunDirError('log', dir, `run directory ${dir} has no ${EVENTS_FILE}`);
+  if (bytes === undefined) throw recorded === undefined ? noManifest(dir) : new RunDirError('log', dir, `run directory ${dir} has no ${EVENTS_FILE}`);
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { lines, starts, complete } = splitLines(buffer);
+  const manifest = recorded ?? rebuiltManifest(dir, lines);
   const pinned = manifest.count;
   if (lines.length < pinned) {
     throw new RunDirError('truncated', dir, `run directory ${dir}: ${EVENTS_FILE} holds ${lines.length} complete lines, but ${MANIFEST_FILE} pins ${pinned}`);
   }
-  const committed = verifyLines(lines.slice(0, pinned));
+  const committed = recorded === undefined ? { ok: true as const, head: manifest.head } : verifyLines(lines.slice(0, pinned));
   if (!committed.ok) throw new RunDirError('damaged', dir, `run directory ${dir}: ${EVENTS_FILE} is damaged at seq ${committed.seq}: ${committed.problem}`);
   if (committed.head !== manifest.head) {
     throw new RunDirError('damaged', dir, `run directory ${dir}: line ${pinned - 1} of ${EVENTS_FILE} has h ${committed.head}, but ${MANIFEST_FILE} pins ${manifest.head}`);
@@ -88,5 +94,13 @@ export async function readRunLog(dir: string, options: { readonly fs?: DurableFs
     throw new RunDirError('damaged', dir, `run directory ${dir}: line 0 of ${EVENTS_FILE} is not run.started`);
   }
   const finished = sound.length > 0 && kindOf(sound[sound.length - 1] as string) === 'run.finished';
-  return { manifest, lines: sound, head, count: sound.length, finished, tail };
+  return { manifest, manifestRebuilt: recorded === undefined, lines: sound, head, count: sound.length, finished, tail };
+}
+
+/** The manifest of a log without one: all its complete lines, which must all be sound. */
+function rebuiltManifest(dir: string, lines: readonly string[]): RunManifest {
+  const chain = verifyLines(lines);
+  if (!chain.ok) throw new RunDirError('manifest', dir, `run directory ${dir} has no ${MANIFEST_FILE}, and ${EVENTS_FILE} cannot rebuild it: it is damaged at seq ${chain.seq}: ${chain.problem}`);
+  const finished = lines.length > 0 && kindOf(lines[lines.length - 1] as string) === 'run.finished';
+  return manifestOf(lines.length, chain.head, finished);
 }

@@ -15,7 +15,8 @@ export const BLOBS_DIR = 'blobs';
 export const MANIFEST_FILE = 'manifest.json';
 
 /**
- * exists: create() found a run already there. manifest: manifest.json is missing or invalid.
+ * exists: create() found a run already there. manifest: manifest.json is invalid, or missing with
+ * no log that verifies to rebuild it from.
  * log: events.jsonl is missing. damaged: a committed line is unsound, or the lines end at another
  * head than the manifest's. truncated: the log holds fewer lines than the manifest pins.
  * The writer stops for good after these two, leaving what reached the disk for the next writer to
@@ -45,16 +46,32 @@ export class RunDirError extends AosError {
 
 let manifestValidator: ValidateFunction | undefined;
 
+/** The manifest pinning `count` lines ending at `head`. */
+export function manifestOf(count: number, head: string, finished: boolean): RunManifest {
+  return { blobs: BLOBS_DIR, count, events: EVENTS_FILE, finished, format: 'aos-run', head, version: 1 };
+}
+
 /** The bytes of manifest.json pinning `count` lines ending at `head`. */
 export function manifestBytes(count: number, head: string, finished: boolean): Uint8Array {
-  const manifest: RunManifest = { blobs: BLOBS_DIR, count, events: EVENTS_FILE, finished, format: 'aos-run', head, version: 1 };
-  return Buffer.from(canonicalJson(manifest) + '\n', 'utf8');
+  return Buffer.from(canonicalJson(manifestOf(count, head, finished)) + '\n', 'utf8');
+}
+
+/** The RunDirError ('manifest') of a run directory with neither manifest.json nor a log to rebuild it from. */
+export function noManifest(dir: string): RunDirError {
+  return new RunDirError('manifest', dir, `run directory ${dir} has no ${MANIFEST_FILE}: it is not a run directory, or its creation did not finish`);
 }
 
 /** The run's manifest.json, checked against its schema; a RunDirError ('manifest') when it is missing or invalid. */
 export async function readManifest(fs: DurableFs, dir: string): Promise<RunManifest> {
+  const manifest = await readManifestIfPresent(fs, dir);
+  if (manifest === undefined) throw noManifest(dir);
+  return manifest;
+}
+
+/** The run's manifest.json, checked against its schema; undefined when there is none, a RunDirError ('manifest') when it is invalid. */
+export async function readManifestIfPresent(fs: DurableFs, dir: string): Promise<RunManifest | undefined> {
   const bytes = await fs.readFile(join(dir, MANIFEST_FILE));
-  if (bytes === undefined) throw new RunDirError('manifest', dir, `run directory ${dir} has no ${MANIFEST_FILE}: it is not a run directory, or its creation did not finish`);
+  if (bytes === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes).toString('utf8'));

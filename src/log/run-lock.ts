@@ -20,9 +20,9 @@ export interface LockHolder {
 
 /**
  * held: another writer is running. stale: the holder stopped without releasing, and breakStale
- * was not given. unreadable: the lock file is not a lock record. breaking: another process is
- * taking over the same stale lock, or such an attempt stopped midway. lost: the lock was taken
- * from its holder while held.
+ * was not given. unreadable: the lock file is not a lock record. breaking: another process, still
+ * running (or of another host), is taking over the same stale lock; a takeover that stopped midway
+ * is taken up instead. lost: the lock was taken from its holder while held.
  */
 export type RunLockProblem = 'held' | 'stale' | 'unreadable' | 'breaking' | 'lost';
 
@@ -92,6 +92,14 @@ async function observe(fs: DurableFs, path: string): Promise<Observed> {
   return holder === undefined ? { state: 'unreadable' } : { state: 'held', holder };
 }
 
+/** Who is taking a stale lock over, and how it judges other processes of its machine. */
+interface Taker {
+  readonly dir: string;
+  readonly fs: DurableFs;
+  readonly me: LockHolder;
+  readonly isRunning: (pid: number) => boolean;
+}
+
 /** How many times a lock that vanished between a failed create and the read is tried again. */
 const ATTEMPTS = 5;
 
@@ -127,32 +135,55 @@ export class RunLock {
       if (options.breakStale !== true) {
         throw new RunLockError('stale', dir, holder, `run directory ${dir} is locked by process ${holder.pid}, which is no longer running; take the lock over explicitly (breakStale) once you are sure no other writer is using this run`);
       }
-      if (await RunLock.takeOver(fs, dir, holder, me)) return new RunLock(dir, fs, me);
+      if (await RunLock.takeOver({ dir, fs, isRunning, me }, holder)) return new RunLock(dir, fs, me);
     }
     throw new RunLockError('held', dir, undefined, `run directory ${dir}: its lock kept changing hands while it was being taken`);
   }
 
   /**
-   * Replaces the stale lock of holder with me. Whoever creates the ticket named for the stale
-   * token is the one taker: a second taker that saw the same stale lock cannot create it while the
-   * first works, and once it is gone finds the lock no longer stale. Without the ticket, a slower
-   * taker could delete the lock the faster one had just made. False when the stale lock was
-   * released in between, so the caller tries again from the start.
+   * Replaces the stale lock of holder with me. Whoever holds the ticket named for the stale token
+   * is the one taker: a second taker that saw the same stale lock cannot create it while the first
+   * works, and once it is gone finds the lock no longer stale. Without the ticket, a slower taker
+   * could delete the lock the faster one had just made. False when the stale lock was released in
+   * between, so the caller tries again from the start.
    */
-  private static async takeOver(fs: DurableFs, dir: string, stale: LockHolder, me: LockHolder): Promise<boolean> {
-    const path = join(dir, LOCK_FILE);
-    const ticket = `${path}.break-${stale.token}`;
-    if (!(await fs.createExclusive(ticket, lockText(me)))) {
-      throw new RunLockError('breaking', dir, stale, `run directory ${dir}: another process is taking over the stale lock of process ${stale.pid}, or such an attempt stopped midway; if no aos process is using this run, delete ${ticket}`);
-    }
+  private static takeOver(taker: Taker, stale: LockHolder): Promise<boolean> {
+    return RunLock.replaceStale(taker, join(taker.dir, LOCK_FILE), stale, stale);
+  }
+
+  /**
+   * Replaces the record of a stopped holder at path with the taker's, under the ticket named for
+   * the holder's token. A ticket whose own taker stopped midway is itself such a record, replaced
+   * the same way under a ticket of its own: a takeover killed at any step is taken up by the next,
+   * still one taker at a time. lock is the holder of the run's lock being taken over.
+   */
+  private static async replaceStale(taker: Taker, path: string, holder: LockHolder, lock: LockHolder): Promise<boolean> {
+    const { fs, me } = taker;
+    const ticket = `${path}.break-${holder.token}`;
+    if (!(await fs.createExclusive(ticket, lockText(me))) && !(await RunLock.takeUpTicket(taker, ticket, lock))) return false;
     try {
       const seen = await observe(fs, path);
-      if (seen.state !== 'held' || seen.holder.token !== stale.token) return false;
+      if (seen.state !== 'held' || seen.holder.token !== holder.token) return false;
       await fs.remove(path);
       return await fs.createExclusive(path, lockText(me));
     } finally {
       await fs.remove(ticket);
     }
+  }
+
+  /**
+   * Makes the taker the holder of a ticket another taker created, when that one stopped; refuses
+   * when it still runs or cannot be judged from here. False when the ticket went away meanwhile.
+   */
+  private static async takeUpTicket(taker: Taker, ticket: string, lock: LockHolder): Promise<boolean> {
+    const seen = await observe(taker.fs, ticket);
+    if (seen.state === 'absent') return false;
+    const other = seen.state === 'held' ? seen.holder : undefined;
+    if (other === undefined || other.host !== taker.me.host || taker.isRunning(other.pid)) {
+      const who = other === undefined ? 'a ticket that is not a lock record' : `process ${other.pid}${other.host === taker.me.host ? '' : ` on host ${other.host}`}`;
+      throw new RunLockError('breaking', taker.dir, lock, `run directory ${taker.dir}: ${who} is taking over the stale lock of process ${lock.pid}; if no aos process is using this run, delete ${ticket}`);
+    }
+    return RunLock.replaceStale(taker, ticket, other, lock);
   }
 
   /** Gives the lock up; throws a RunLockError when it was taken from this holder while held. */

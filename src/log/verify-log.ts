@@ -8,14 +8,16 @@ import { GENESIS_HASH } from '../bytecode/events.js';
 import type { RunManifest } from '../generated/manifest.js';
 import { CHUNK_BYTES, lineHash, scanFile, type ScanProblemKind, type ScanResult, type ScanStart } from './scan.js';
 import { nodeFs } from './durable-fs.js';
-import { EVENTS_FILE, MANIFEST_FILE, readManifest, RunDirError } from './run-dir.js';
+import { EVENTS_FILE, MANIFEST_FILE, manifestOf, readManifestIfPresent, RunDirError } from './run-dir.js';
 import type { VerifyJob, VerifyReply } from './verify-worker.js';
 import { PersistentWorker, ThreadError } from './workers.js';
 
 /**
  * A scan's kinds (damaged-line, seq, torn), and: truncated: the log ends at a line boundary before
- * the manifest's count. manifest: the manifest is missing or invalid, or pins another head.
- * not-finished: the manifest says the run finished, and its last pinned line is not run.finished.
+ * the manifest's count. manifest: the manifest is invalid (or missing, over a log that does not
+ * verify), pins another head, or says the run has not finished when its last pinned line is
+ * run.finished. not-finished: the manifest says the run finished, and its last pinned line is not
+ * run.finished.
  */
 export type LogProblemKind = ScanProblemKind | 'truncated' | 'manifest' | 'not-finished';
 
@@ -29,10 +31,11 @@ export interface LogProblem {
 /**
  * Not problems: extra: sound lines after the manifest's count (written and synced by a writer that
  * stopped before it replaced the manifest; the next writer keeps them). not-finished: the log does
- * not end with run.finished, and the manifest does not say it does.
+ * not end with run.finished, and the manifest does not say it does. no-manifest: there is no
+ * manifest, and every line of the log is sound: the next writer rebuilds it from them all.
  */
 export interface LogNote {
-  readonly kind: 'extra' | 'not-finished';
+  readonly kind: 'extra' | 'not-finished' | 'no-manifest';
   readonly seq: number;
   readonly message: string;
 }
@@ -46,7 +49,7 @@ export type LogVerdict =
       readonly head: string;
       /** The last line is run.finished. */
       readonly finished: boolean;
-      /** The manifest, which the log matches: its count lines end at its head. */
+      /** The manifest, which the log matches: its count lines end at its head; rebuilt from the log when there is none (a no-manifest note). */
       readonly manifest: RunManifest;
       readonly notes: readonly LogNote[];
       /** The seq the second thread started at, when the log was checked on two. */
@@ -68,14 +71,18 @@ export interface VerifyLogOptions {
 
 const SPLIT_BYTES = 1024 * 1024;
 
-async function manifestOf(dir: string): Promise<{ manifest: RunManifest } | { problem: string }> {
-  let manifest: RunManifest;
+/** The manifest as read: absent, invalid (its problem) or valid. */
+type ManifestRead = { readonly manifest: RunManifest } | { readonly problem: string } | { readonly absent: true };
+
+async function readManifestOf(dir: string): Promise<ManifestRead> {
+  let manifest: RunManifest | undefined;
   try {
-    manifest = await readManifest(nodeFs, dir);
+    manifest = await readManifestIfPresent(nodeFs, dir);
   } catch (error) {
     if (!(error instanceof RunDirError)) throw error;
     return { problem: error.problemText };
   }
+  if (manifest === undefined) return { absent: true };
   if (manifest.count === 0 && (manifest.head !== GENESIS_HASH || manifest.finished)) {
     return { problem: `${MANIFEST_FILE} pins no lines, yet ${manifest.finished ? 'says the run finished' : `a head of ${manifest.head}`}` };
   }
@@ -195,6 +202,10 @@ function manifestProblems(manifest: RunManifest, scan: ScanResult): (LogProblem 
   if (manifest.finished && last >= 0 && last < sound && scan.finishedSeq !== last) {
     problems.push({ kind: 'not-finished', seq: last, message: `${MANIFEST_FILE} says the run finished, but line ${last} is not run.finished` });
   }
+  // A writer's manifest says finished exactly when the lines it pins end with run.finished.
+  if (!manifest.finished && last >= 0 && last < sound && scan.finishedSeq === last) {
+    problems.push({ kind: 'manifest', seq: last, message: `${MANIFEST_FILE} says the run has not finished, but line ${last}, the last it pins, is run.finished` });
+  }
   return problems;
 }
 
@@ -216,13 +227,14 @@ function notesOf(manifest: RunManifest, scan: ScanResult): LogNote[] {
 
 /**
  * Checks the log of the run directory dir against its manifest: every line sound and in its place,
- * the manifest's count lines ending at its head, and run.finished last when it says the run
- * finished. Reports the first problem by its seq. Takes no lock: a writer appending meanwhile may
- * leave its last line torn in what is read.
+ * the manifest's count lines ending at its head, and run.finished last exactly when it says the run
+ * finished. Without a manifest, a log whose every line is sound passes with a warning. Reports
+ * the first problem by its seq. Takes no lock: a writer appending meanwhile may leave its last line
+ * torn in what is read.
  */
 export async function verifyLog(dir: string, options: VerifyLogOptions = {}): Promise<LogVerdict> {
   // The manifest is read first: a writer syncs the lines it pins before it replaces it.
-  const read = await manifestOf(dir);
+  const read = await readManifestOf(dir);
   const manifest = 'manifest' in read ? read.manifest : undefined;
   const path = join(dir, EVENTS_FILE);
   const size = await fileSize(path);
@@ -231,8 +243,20 @@ export async function verifyLog(dir: string, options: VerifyLogOptions = {}): Pr
     return { ok: false, problem: { kind: 'truncated', seq: 0, message: `there is no ${EVENTS_FILE}${pinned}` }, split: undefined };
   }
   const { scan, split } = await scanLog(path, size, manifest === undefined || manifest.count === 0 ? undefined : manifest.count - 1, options);
+  if ('absent' in read) return scan.problem === undefined ? withoutManifest(scan, split) : { ok: false, problem: scan.problem, split };
   if ('problem' in read) return { ok: false, problem: scan.problem ?? { kind: 'manifest', seq: undefined, message: read.problem }, split };
   const problem = lowest([scan.problem, ...manifestProblems(read.manifest, scan)]);
   if (problem !== undefined) return { ok: false, problem: afterPinned(problem, read.manifest), split };
   return { ok: true, count: scan.count, head: scan.head, finished: scan.finishedSeq !== undefined, manifest: read.manifest, notes: notesOf(read.manifest, scan), split };
+}
+
+/** The verdict on a sound log without a manifest: the one a writer rebuilds from it, and a warning. */
+function withoutManifest(scan: ScanResult, split: number | undefined): LogVerdict {
+  const manifest = manifestOf(scan.count, scan.head, scan.finishedSeq !== undefined);
+  const missing: LogNote = {
+    kind: 'no-manifest',
+    seq: scan.count,
+    message: `there is no ${MANIFEST_FILE}: the log's chain verifies, and \`aos resume\` rebuilds the manifest from its ${scan.count} lines; without it, a log cut at a line boundary cannot be told`,
+  };
+  return { ok: true, count: scan.count, head: scan.head, finished: manifest.finished, manifest, notes: [missing, ...notesOf(manifest, scan)], split };
 }

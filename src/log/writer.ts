@@ -39,6 +39,8 @@ export class RunLogError extends AosError {
 export interface RunLogOptions extends RunLockOptions {
   /** open(): cut a torn tail off the log (the caller warns), so that the log can grow again. */
   readonly cutTail?: boolean;
+  /** open(): told, in one line, of a manifest.json it wrote again from the log (readRunLog rebuilt it). */
+  readonly warn?: (message: string) => void;
 }
 
 interface WriterState {
@@ -126,9 +128,9 @@ export class RunLog {
 
   /**
    * Takes the lock of an existing run and reads its log (readRunLog), ready to append after its
-   * last sound line. Lines a crashed writer wrote without a sync are synced first. A log ending in
-   * run.finished takes no more lines, nor does one with a torn tail unless `cutTail` cuts it off
-   * (contents.tail still tells what was cut).
+   * last sound line. Lines a crashed writer wrote without a sync are synced first, and a manifest
+   * readRunLog rebuilt is written. A log ending in run.finished takes no more lines, nor does one
+   * with a torn tail unless `cutTail` cuts it off (contents.tail still tells what was cut).
    */
   static async open(dir: string, options: RunLogOptions = {}): Promise<{ log: RunLog; contents: RunLogContents }> {
     const fs = options.fs ?? nodeFs;
@@ -140,6 +142,7 @@ export class RunLog {
       if (cut) await fs.truncate(join(dir, EVENTS_FILE), (contents.tail as TornTail).offset);
       events = await fs.open(join(dir, EVENTS_FILE), 'append');
       await events.sync();
+      if (contents.manifestRebuilt) await RunLog.#restoreManifest(fs, dir, contents, options.warn);
       const state = { head: contents.head, count: contents.count, manifested: contents.manifest.count, finished: contents.finished };
       return { log: new RunLog(dir, fs, lock, events, state, cut ? undefined : contents.tail), contents };
     } catch (error) {
@@ -147,6 +150,13 @@ export class RunLog {
       await lock.release();
       throw error;
     }
+  }
+
+  /** Writes the manifest readRunLog rebuilt, once the lines it pins are synced, and says so. */
+  static async #restoreManifest(fs: DurableFs, dir: string, contents: RunLogContents, warn: ((message: string) => void) | undefined): Promise<void> {
+    const { count, head, finished } = contents.manifest;
+    await replaceFile(fs, join(dir, MANIFEST_FILE), manifestBytes(count, head, finished));
+    warn?.(`run directory ${dir} had no ${MANIFEST_FILE}: rebuilt from the ${count} lines of ${EVENTS_FILE}, whose chain verifies (head ${head})`);
   }
 
   /** Lines appended, which is also the next seq. */

@@ -8,6 +8,9 @@ import type { JsonValue } from '../bytecode/json.js';
 import type { CompletionReport, ProcessSummary } from '../generated/completion.js';
 import type { Kernel } from '../vm/kernel.js';
 
+export const COMPLETION_JSON = 'completion.json';
+export const COMPLETION_MD = 'completion.md';
+
 export interface CompletionInput {
   readonly bytecode: Bytecode;
   readonly kernel: Kernel;
@@ -75,6 +78,11 @@ export function completionReport(input: CompletionInput): CompletionReport {
   }
   if (result?.reason !== undefined) report.reason = result.reason;
   return report;
+}
+
+/** The report as completion.json holds it. */
+export function completionJson(report: CompletionReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 function cell(value: unknown): string {

@@ -19,16 +19,15 @@ import { arrayCursor } from '../log/lines.js';
 import { recordedStart, replayExact } from '../replay/replay.js';
 import type { EffectRequest } from '../vm/effects.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
-import { completionMarkdown, completionReport } from './completion.js';
+import { COMPLETION_JSON, COMPLETION_MD, completionJson, completionMarkdown, completionReport } from './completion.js';
 import { runLive, type LiveRun, type LiveRunOptions } from './live-host.js';
 import { interruptedCompletion, interruptedTools, takeUp, type InterruptedTools } from './resume-state.js';
+import { redactValue } from './redact.js';
+import { signRun } from './run-signature.js';
 
 export type { InterruptedTools };
-import { redactValue } from './redact.js';
 
 export const BYTECODE_FILE = 'workflow.aosb.json';
-const COMPLETION_JSON = 'completion.json';
-const COMPLETION_MD = 'completion.md';
 
 /** What a run needs from the host, whether it starts or resumes. */
 export interface HostRequest {
@@ -180,7 +179,7 @@ function liveOptions(request: HostRequest, log: RunLog, workspace: Workspace) {
   };
 }
 
-/** The completion report, written to the run directory once the log is committed. */
+/** The completion report, written to the run directory once the log is committed, and signed when the environment names a key. */
 async function finish(request: HostRequest, bytecode: Bytecode, seed: string, log: RunLog, live: LiveRun): Promise<CompletionReport> {
   await log.commit();
   const report = completionReport({
@@ -196,7 +195,11 @@ async function finish(request: HostRequest, bytecode: Bytecode, seed: string, lo
     seed,
   });
   const fs = request.runLog?.fs ?? nodeFs;
-  await replaceFile(fs, join(request.runDir, COMPLETION_JSON), encode(`${JSON.stringify(report, null, 2)}\n`));
-  await replaceFile(fs, join(request.runDir, COMPLETION_MD), encode(completionMarkdown(report)));
+  const json = encode(completionJson(report));
+  const md = encode(completionMarkdown(report));
+  await replaceFile(fs, join(request.runDir, COMPLETION_JSON), json);
+  // Signed before completion.md, which ends the report: a resume redoes both after a crash between.
+  await signRun(fs, request.runDir, { codeHash: bytecode.codeHash, completionJson: json, completionMd: md, count: log.count, finished: log.finished, head: log.head }, request.hostEnv);
+  await replaceFile(fs, join(request.runDir, COMPLETION_MD), md);
   return report;
 }

@@ -22,6 +22,7 @@ import { RunLogError, type RunLogProblem } from '../../src/log/writer.js';
 import { ReplayDivergenceError, ReplayRefusedError, type RefusalReason } from '../../src/replay/replay.js';
 import { BackendConfigError, type BackendConfigProblem } from '../../src/runtime/backend-config.js';
 import { ResumeError, type ResumeProblem } from '../../src/runtime/run.js';
+import { SigningKeyError } from '../../src/runtime/signing-keys.js';
 import { InvariantViolation } from '../../src/sim/invariants.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -34,6 +35,7 @@ const samples: readonly AosError[] = [
   new UsageError('no such file'),
   ...every<BackendConfigProblem>({ environment: true, 'no-backend': true, 'unknown-backend': true, unavailable: true, 'no-script': true, 'script-changed': true }).map((p) => new BackendConfigError(p, p)),
   new ScriptError('a.script.json', [{ pointer: '', message: 'the file is empty' }]),
+  new SigningKeyError('AOS_SIGNING_KEY must be at least 16 characters'),
   ...every<BytecodeFormatProblem>({ json: true, format: true, version: true, schema: true, hash: true, structure: true }).map((p) => new BytecodeFormatError(p, p)),
   new DslPrintError('"1x" is not a name'),
   ...every<RunDirProblem>({ exists: true, manifest: true, log: true, damaged: true, truncated: true, write: true, 'host-path': true }).map((p) => new RunDirError(p, 'run', p)),

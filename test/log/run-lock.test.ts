@@ -1,6 +1,7 @@
 // The run directory's lock admits one writer: a second one is refused with the directory and the
 // holder's pid; a lock left by a process that stopped is taken over only when asked, by exactly one
-// taker however their steps interleave; and a holder learns when its lock was taken from it.
+// taker however their steps interleave, also after a taker died midway; and a holder learns when its
+// lock was taken from it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
@@ -114,6 +115,18 @@ describe('RunLock', () => {
     expect(holderOnDisk()).toEqual(stale);
   });
 
+  it('takes over a stale lock whose last taker died mid-takeover, leaving no ticket behind', async () => {
+    const stale = { host: hostname(), pid: deadPid(), token: '1'.repeat(32) };
+    const ticket = `${LOCK_FILE}.break-${stale.token}`;
+    writeFileSync(join(dir, LOCK_FILE), lockRecord(stale));
+    writeFileSync(join(dir, ticket), lockRecord({ host: hostname(), pid: deadPid(), token: '2'.repeat(32) }));
+    expect((await refusal(RunLock.acquire(dir))).problem).toBe('stale');
+    const lock = await RunLock.acquire(dir, { breakStale: true });
+    expect(holderOnDisk()).toEqual(lock.holder);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    await lock.release();
+  });
+
   it('tells a holder on release that its lock was taken from it, and leaves the new holder\'s lock alone', async () => {
     const lock = await RunLock.acquire(dir);
     const intruder = { host: hostname(), pid: 77, token: 'f'.repeat(32) };
@@ -170,4 +183,69 @@ describe('taking over a stale lock', () => {
       { numRuns: 300 },
     );
   });
+
+  it('leaves exactly one holder when two takers in turn died after any of their steps, and two more take over', async () => {
+    const STALE_PID = 10;
+    const DEAD_TAKERS = [20, 21];
+    const path = join('run', LOCK_FILE);
+    const parse = (bytes: Uint8Array | undefined): LockHolder => JSON.parse(Buffer.from(bytes ?? new Uint8Array()).toString('utf8')) as LockHolder;
+    await fc.assert(
+      fc.asyncProperty(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 })), fc.scheduler(), async (diesAfter, s) => {
+        const files = new Map<string, Uint8Array>([[path, Buffer.from(lockRecord({ host: 'h', pid: STALE_PID, token: '0'.repeat(32) }))]]);
+        // Each dying taker runs alone and stops for good before its step diesAfter[i]; the next one sees it stopped.
+        const stopped = new Set([STALE_PID]);
+        for (const [i, pid] of DEAD_TAKERS.entries()) {
+          const isRunning = (other: number) => !stopped.has(other);
+          await takerThatDies(files, diesAfter[i] as number, (fs) => RunLock.acquire('run', { fs, host: 'h', pid, isRunning, breakStale: true }).catch(() => undefined));
+          stopped.add(pid);
+        }
+        const fs = scheduledFs(s, files);
+        const attempts = [11, 12].map((pid) =>
+          RunLock.acquire('run', { fs, host: 'h', pid, isRunning: (other) => !stopped.has(other), breakStale: true }).then(
+            (lock) => lock.holder,
+            (error: unknown) => {
+              expect(error).toBeInstanceOf(RunLockError);
+              return undefined;
+            },
+          ),
+        );
+        const holders = (await s.waitFor(Promise.all(attempts))).filter((holder) => holder !== undefined);
+        expect(holders, `the dying takers stopped after ${diesAfter.join(' and ')} steps`).toHaveLength(1);
+        expect(parse(files.get(path))).toEqual(holders[0]);
+        // What else is left names a taker that died: litter, never a lock anyone holds.
+        for (const [name, bytes] of files) if (name !== path) expect(DEAD_TAKERS, name).toContain(parse(bytes).pid);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
+
+/**
+ * Runs take on in-memory lock files that stop answering from its step diesAfter on, as they would
+ * for a process killed there; resolves once it ended or was stopped.
+ */
+async function takerThatDies(files: Map<string, Uint8Array>, diesAfter: number, take: (fs: DurableFs) => Promise<unknown>): Promise<void> {
+  let steps = 0;
+  let stopped: () => void = () => undefined;
+  const killed = new Promise<void>((resolve) => (stopped = resolve));
+  const step = <T>(act: () => T): Promise<T> => {
+    if (steps++ < diesAfter) return Promise.resolve(act());
+    stopped();
+    return new Promise<T>(() => undefined);
+  };
+  const unused = (): never => {
+    throw new Error('the lock uses createExclusive, readFile and remove only');
+  };
+  const fs: DurableFs = {
+    createExclusive: (path, data) => step(() => !files.has(path) && files.set(path, data) !== undefined),
+    readFile: (path) => step(() => files.get(path)),
+    remove: (path) => step(() => files.delete(path)),
+    open: unused,
+    mkdir: unused,
+    syncDir: unused,
+    rename: unused,
+    stat: unused,
+    truncate: unused,
+  };
+  await Promise.race([killed, take(fs)]);
+}

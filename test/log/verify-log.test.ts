@@ -1,6 +1,7 @@
 // verify-log finds every kind of damage to a run's log at the exact seq it starts at, for every line
 // of a varied sample, in its bytes alone; agrees with the reference check (verifyLines) on where a
-// log goes wrong; tells sound lines after the manifest's count and an unfinished run from damage;
+// log goes wrong; tells sound lines after the manifest's count, an unfinished run and a missing
+// manifest over a sound log from damage;
 // and gives the same verdicts when the log is checked on two threads, at and around the split.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -285,10 +286,29 @@ describe('verifyLog against the manifest', () => {
     expect(problemOf(verdict)).toEqual({ kind: 'not-finished', seq: 118 });
   });
 
-  it('finds a missing, unreadable or self-contradicting manifest, and a missing log', async () => {
+  it('finds a log that ends with run.finished when the manifest says the run has not finished', async () => {
+    const s = writeChained(events);
+    writeManifest(s.dir, { ...s.manifest, finished: false });
+    expect(await verifyLog(s.dir)).toMatchObject({ ok: false, problem: { kind: 'manifest', seq: 119, message: 'manifest.json says the run has not finished, but line 119, the last it pins, is run.finished' } });
+  });
+
+  it('passes a log without a manifest when its whole chain verifies, warning that the manifest is rebuilt from it', async () => {
     const s = writeChained(events);
     unlinkSync(join(s.dir, 'manifest.json'));
-    expect(await verifyLog(s.dir)).toMatchObject({ ok: false, problem: { kind: 'manifest', seq: undefined, message: expect.stringMatching(/no manifest\.json/) } });
+    expect(await verifyLog(s.dir)).toEqual({
+      ok: true,
+      count: 120,
+      head: s.manifest.head,
+      finished: true,
+      manifest: s.manifest,
+      notes: [{ kind: 'no-manifest', seq: 120, message: 'there is no manifest.json: the log\'s chain verifies, and `aos resume` rebuilds the manifest from its 120 lines; without it, a log cut at a line boundary cannot be told' }],
+      split: undefined,
+    });
+    expect(await verdictOn(s, s.bytes.subarray(0, (s.ends[60] as number) + 1))).toMatchObject({ ok: true, count: 61, finished: false, notes: [{ kind: 'no-manifest' }, { kind: 'not-finished' }] });
+  });
+
+  it('finds an unreadable or self-contradicting manifest, a damaged log without one, and a missing log', async () => {
+    const s = writeChained(events);
     writeFileSync(join(s.dir, 'manifest.json'), '{"count":');
     expect(await verifyLog(s.dir)).toMatchObject({ ok: false, problem: { kind: 'manifest', message: expect.stringMatching(/not JSON/) } });
     writeManifest(s.dir, { ...s.manifest, version: 2 } as unknown as RunManifest);

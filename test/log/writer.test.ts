@@ -434,11 +434,46 @@ describe('RunLog.open and readRunLog', () => {
     expect(readdirSync(dir)).not.toContain('writer.lock');
   });
 
-  it('refuses a manifest that is missing or off its schema', async () => {
+  it('refuses a manifest that is off its schema', async () => {
     await recorded(2);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifestOnDisk(), count: -1 }));
     expect((await rejection(readRunLog(dir))).message).toBe(`run directory ${dir}: manifest.json does not match schemas/manifest.schema.json: /count must be >= 0`);
+    rmSync(join(dir, 'events.jsonl'));
     rmSync(join(dir, 'manifest.json'));
     expect(await rejection(readRunLog(dir))).toMatchObject({ problem: 'manifest' });
+  });
+
+  it('rebuilds a missing manifest from a log whose chain verifies; the next writer writes it and warns', async () => {
+    const lines = await recorded(5);
+    const pinned = manifestOnDisk();
+    rmSync(join(dir, 'manifest.json'));
+    appendFileSync(join(dir, 'events.jsonl'), '{"data":{"msg":5');
+    // The reader only reads: the manifest is rebuilt in memory, and the torn tail reported as ever.
+    expect(await readRunLog(dir)).toMatchObject({ count: 5, lines, manifest: pinned, manifestRebuilt: true, tail: { seq: 5, bytes: 16 } });
+    expect(readdirSync(dir)).not.toContain('manifest.json');
+    const warnings: string[] = [];
+    const { log, contents } = await RunLog.open(dir, { cutTail: true, warn: (text) => warnings.push(text) });
+    expect(contents.manifestRebuilt).toBe(true);
+    expect(manifestOnDisk()).toEqual(pinned);
+    expect(warnings).toEqual([`run directory ${dir} had no manifest.json: rebuilt from the 5 lines of events.jsonl, whose chain verifies (head ${pinned.head})`]);
+    log.append(message(5));
+    log.append(finished(6));
+    await log.close();
+    const written = manifestOnDisk();
+    expect(written).toMatchObject({ count: 7, finished: true });
+    // A finished log rebuilds the manifest its writer wrote, finished included.
+    rmSync(join(dir, 'manifest.json'));
+    expect((await readRunLog(dir)).manifest).toEqual(written);
+  });
+
+  it('rebuilds no manifest from a log that does not verify, and opens no writer on it', async () => {
+    const lines = await recorded(5);
+    lines[2] = (lines[2] as string).replace('"msg":2', '"msg":9');
+    writeFileSync(join(dir, 'events.jsonl'), lines.join('\n') + '\n');
+    rmSync(join(dir, 'manifest.json'));
+    const error = await rejection(RunLog.open(dir));
+    expect(error).toMatchObject({ code: 'run-dir.manifest', problem: 'manifest' });
+    expect(error.message).toMatch(new RegExp(`^run directory ${dir} has no manifest.json, and events.jsonl cannot rebuild it: it is damaged at seq 2: h is `));
+    expect(readdirSync(dir).sort()).toEqual(['blobs', 'events.jsonl']);
   });
 });
