@@ -87,10 +87,15 @@ async function runCommand(fileArg: string | undefined, flags: RunFlags, io: Io):
   return printReport(report, runDir, runId, io);
 }
 
+/** The signals that ask a run to wind down: Ctrl-C, a polite kill, and the terminal hanging up. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /**
- * Runs `body` with Ctrl-C (SIGINT) and SIGTERM turned into a recorded cancel of main: the run
- * winds down, its log ends with run.finished, and a replay sees the same signal. A second one
- * stops the process at once; what was committed stays resumable.
+ * Runs `body` with Ctrl-C (SIGINT), SIGTERM and SIGHUP turned into a recorded cancel of main: the
+ * run winds down, its tools are stopped, its log ends with run.finished, and a replay sees the same
+ * signal. Left to Node, SIGHUP would end the process at once and leave its tools, each in its own
+ * process group, running. A second signal stops the process at once; what was committed stays
+ * resumable.
  */
 async function interruptible<T>(io: Io, body: (external: HostRequest['external']) => Promise<T>): Promise<T> {
   let send: ((target: string, op: SignalOp) => void) | undefined;
@@ -101,17 +106,26 @@ async function interruptible<T>(io: Io, body: (external: HostRequest['external']
       process.exit(130);
     }
     asked = true;
+    if (name === 'SIGHUP') outliveTheTerminal();
     io.err(`aos: ${name}: cancelling the run (again to stop at once)\n`);
     send('main', 'cancel');
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   try {
     return await body((signal) => (send = signal));
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const name of STOP_SIGNALS) process.off(name, onSignal);
   }
+}
+
+/**
+ * After a hangup the terminal is gone, and every write to it fails (EIO, EPIPE): unheard, such a
+ * failure would end the process before the run has wound down. What is printed from then on is lost.
+ */
+function outliveTheTerminal(): void {
+  const ignore = (): void => undefined;
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
 }
 
 /** The run's summary, ending with `run: <run-id>`; the exit code its status gives. */
