@@ -162,7 +162,7 @@ async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promis
   io.out(`aos resume: ${recorded.workflow.name} ${recorded.workflow.version} (code ${recorded.codeHash.slice(0, 12)}) in ${relative(process.cwd(), resolve(runDir)) || '.'}\n`);
   io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
   const report = await interruptible(io, (external) => resume(
-    { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, workflowDir: dirname(resolve(file)) },
+    { backend: choice.backend, external, hostEnv: io.env, runDir, scripted: choice.scripted, secrets: choice.secrets, warn: (message) => io.err(`aos resume: warning: ${message}\n`), workflowDir: dirname(resolve(file)) },
     (notes) => {
       if (notes.cut !== undefined) io.err(`aos resume: warning: cut a torn last line off the log at byte ${notes.cut.offset} (${notes.cut.bytes} bytes, would-be seq ${notes.cut.seq}): ${notes.cut.problem}\n`);
       io.out(`replayed ${notes.replayed} events; dispatching ${notes.reissued} outstanding effects again\n`);
