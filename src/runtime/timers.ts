@@ -70,6 +70,8 @@ export interface TimerToNote {
 export class TimerDeadlines {
   private readonly due = new Map<string, number>();
   private file: DurableFile | undefined;
+  /** Where a last line cut short by a stop begins: cut off before anything is appended after it. */
+  private tornAt: number | undefined;
 
   constructor(
     private readonly fs: DurableFs,
@@ -93,7 +95,9 @@ export class TimerDeadlines {
       return `${TIMERS_FILE} cannot be read (${error instanceof Error ? error.message : String(error)})`;
     }
     if (bytes === undefined) return `${TIMERS_FILE} is missing`;
-    const lines = Buffer.from(bytes).toString('utf8').split('\n').slice(0, -1);
+    const whole = bytes.lastIndexOf(0x0a) + 1;
+    if (whole < bytes.length) this.tornAt = whole;
+    const lines = Buffer.from(bytes.subarray(0, whole)).toString('utf8').split('\n').slice(0, -1);
     let problem: string | undefined;
     for (const [index, line] of lines.entries()) {
       const deadline = parseDeadline(line);
@@ -113,6 +117,8 @@ export class TimerDeadlines {
     const fresh = timers.filter((timer) => !this.due.has(timer.effect)).map(({ effect, ms }) => ({ due: now + ms, effect, ms }));
     if (fresh.length === 0) return;
     const created = this.file === undefined;
+    if (this.tornAt !== undefined) await this.fs.truncate(this.path, this.tornAt);
+    this.tornAt = undefined;
     this.file ??= await this.fs.open(this.path, 'append');
     await this.file.write(new TextEncoder().encode(fresh.map((deadline) => `${JSON.stringify(deadline)}\n`).join('')));
     await this.file.sync();
