@@ -99,10 +99,15 @@ function printBackend(choice: BackendChoice, io: Io): void {
   io.out(`backend: ${choice.description}${choice.scripted ? ' — replies are scripted, not a model\'s' : ''}\n`);
 }
 
+/** The signals that ask a run to wind down: Ctrl-C, a polite kill, and the terminal hanging up. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 /**
- * Runs `body` with Ctrl-C (SIGINT) and SIGTERM turned into a recorded cancel of main: the run
- * winds down, its log ends with run.finished, and a replay sees the same signal. A second one
- * stops the process at once; what was committed stays resumable.
+ * Runs `body` with Ctrl-C (SIGINT), SIGTERM and SIGHUP turned into a recorded cancel of main: the
+ * run winds down, its tools are stopped, its log ends with run.finished, and a replay sees the same
+ * signal. Left to Node, SIGHUP would end the process at once and leave its tools, each in its own
+ * process group, running. A second signal stops the process at once; what was committed stays
+ * resumable.
  */
 async function interruptible<T>(io: Io, body: (external: HostRequest['external']) => Promise<T>): Promise<T> {
   let send: ((target: string, op: SignalOp) => void) | undefined;
@@ -113,16 +118,15 @@ async function interruptible<T>(io: Io, body: (external: HostRequest['external']
       process.exit(130);
     }
     asked = true;
+    if (name === 'SIGHUP') outliveTheTerminal();
     io.err(`aos: ${name}: cancelling the run (again to stop at once)\n`);
     send('main', 'cancel');
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
   try {
     return await body((signal) => (send = signal));
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const name of STOP_SIGNALS) process.off(name, onSignal);
   }
 }
 
@@ -131,6 +135,16 @@ function failedWriting(runDir: string, io: Io): (error: unknown) => Promise<neve
   return async (error) => {
     throw await runDirFailure(error, runDir, io.runLog?.fs ?? nodeFs);
   };
+}
+
+/**
+ * After a hangup the terminal is gone, and every write to it fails (EIO, EPIPE): unheard, such a
+ * failure would end the process before the run has wound down. What is printed from then on is lost.
+ */
+function outliveTheTerminal(): void {
+  const ignore = (): void => undefined;
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
 }
 
 /** The run's summary, ending with `run: <run-id>`; the exit code its status gives. */
@@ -174,7 +188,7 @@ async function resumeCommand(target: string, flags: ResumeFlags, io: Io): Promis
   };
   const interruptedTools: InterruptedTools | undefined = flags.rerunTools === true ? 'rerun' : flags.failTools === true ? 'fail' : undefined;
   const report = await interruptible(io, (external) =>
-    resume({ chooseBackend, external, hostEnv: io.env, runDir, runLog: { ...io.runLog, warn: (text: string) => io.err(`aos resume: warning: ${text}\n`) }, workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
+    resume({ chooseBackend, external, hostEnv: io.env, runDir, runLog: { ...io.runLog, warn: (text: string) => io.err(`aos resume: warning: ${text}\n`) }, warn: (message: string) => io.err(`aos resume: warning: ${message}\n`), workflowDir: dirname(resolve(file)), ...(interruptedTools === undefined ? {} : { interruptedTools }) }, (notes) => printNotes(notes, interruptedTools, io)),
   ).catch(failedWriting(runDir, io));
   return printReport(report, runDir, basename(runDir), io);
 }

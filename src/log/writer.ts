@@ -86,7 +86,7 @@ export class RunLog {
 
   private constructor(
     readonly dir: string,
-    private readonly fs: DurableFs,
+    readonly fs: DurableFs,
     private readonly lock: RunLock,
     private readonly events: DurableFile,
     state: WriterState,

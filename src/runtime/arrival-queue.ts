@@ -3,9 +3,11 @@
 // that order, so determinism depends on it. By arrival (the default), inputs are admitted in the
 // order they arrived, all that have arrived as one batch, as soon as the kernel is admissible.
 // Ordered (`orderedCompletions`), one input is admitted at a time and only when no process can
-// run: the completion of the earliest-requested effect still outstanding, and a fired timer or an
-// external signal only when no effect is outstanding, so a deterministic backend gives the same
-// log on every run.
+// run: the completion of the earliest-requested effect still outstanding, and a fired timer only
+// when no effect is outstanding, so a deterministic backend gives the same log on every run. An
+// external signal (an operator's Ctrl-C) is admitted at once under either policy: its moment is
+// the operator's, never reproducible, and holding it back behind effects that keep coming would
+// keep it out for good.
 import { assert } from '../bytecode/errors.js';
 import type { KernelInput } from '../vm/kernel.js';
 
@@ -17,6 +19,8 @@ export class ArrivalQueue {
    * Set iterates in insertion order, so its first member is the earliest requested.
    */
   private readonly outstanding = new Set<string>();
+  /** External signals among `arrived`: the stepping asks at every step, so it is counted, not searched. */
+  private signals = 0;
   private wake: (() => void) | undefined;
 
   constructor(readonly ordered: boolean) {}
@@ -29,6 +33,7 @@ export class ArrivalQueue {
 
   arrive(input: KernelInput): void {
     this.arrived.push(input);
+    if (input.kind === 'signal.external') this.signals++;
     this.wake?.();
   }
 
@@ -44,15 +49,16 @@ export class ArrivalQueue {
 
   /**
    * Whether the kernel must stop stepping, where it is admissible, to admit what has arrived: by
-   * arrival, as soon as anything has; ordered, never, since inputs wait until no process can run.
+   * arrival, as soon as anything has; ordered, only for an external signal, since other inputs
+   * wait until no process can run.
    */
   get pressing(): boolean {
-    return !this.ordered && this.arrived.length > 0;
+    return this.ordered ? this.signals > 0 : this.arrived.length > 0;
   }
 
   /** The first input of the next batch, if one may be admitted now; `runnable` says whether a process can run. */
   first(runnable: boolean): KernelInput | undefined {
-    return this.ordered && runnable ? undefined : this.take();
+    return this.ordered && runnable && !this.pressing ? undefined : this.take();
   }
 
   /**
@@ -64,17 +70,20 @@ export class ArrivalQueue {
   }
 
   private take(): KernelInput | undefined {
-    const at = this.ordered ? this.earliestRequested() : 0;
+    const at = this.ordered ? this.nextOrdered() : 0;
     const input = at < 0 ? undefined : this.arrived.splice(at, 1)[0];
     if (input?.kind === 'effect.completed') this.outstanding.delete(input.effect);
+    if (input?.kind === 'signal.external') this.signals--;
     return input;
   }
 
   /**
-   * Where the completion of the earliest-requested outstanding effect waits (-1: not arrived yet);
-   * with none outstanding, what is left are timers and signals, taken in arrival order.
+   * Where the next input to admit in order waits (-1: it has not arrived): the first external
+   * signal; else the completion of the earliest-requested outstanding effect; with none
+   * outstanding, what is left are fired timers, taken in arrival order.
    */
-  private earliestRequested(): number {
+  private nextOrdered(): number {
+    if (this.signals > 0) return this.arrived.findIndex((input) => input.kind === 'signal.external');
     const [earliest] = this.outstanding;
     if (earliest === undefined) return 0;
     return this.arrived.findIndex((input) => input.kind === 'effect.completed' && input.effect === earliest);

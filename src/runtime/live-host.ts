@@ -1,8 +1,9 @@
 // The live host: drives the kernel against the real world, in a short loop of step → commit and
 // dispatch → admit. Effects run concurrently through the effect executor, timers fire in real
-// time, inputs wait in the arrival queue, and every event goes to the run's durable, hash-chained
-// log. The write-ahead order: a step's blobs are stored, its events appended, and the log
-// committed before any effect it requests is dispatched; an input is recorded and committed
+// time at deadlines a resume keeps (timers.ts), inputs wait in the arrival queue, and every event
+// goes to the run's durable, hash-chained log. The write-ahead order: a step's blobs are stored,
+// its events appended, and the log committed before any effect it requests is dispatched (and a
+// timer's deadline written down before it is armed); an input is recorded and committed
 // before the kernel applies it; an input is admitted only where the kernel is admissible, so a
 // replay puts it back at the same seq.
 import type { Bytecode } from '../bytecode/format.js';
@@ -21,6 +22,7 @@ import { ArrivalQueue } from './arrival-queue.js';
 import { RunBlobs } from './blob-store.js';
 import { EffectExecutor } from './effect-executor.js';
 import type { Redactions } from './redact.js';
+import { realClock, TimerDeadlines, Timers, type WallClock } from './timers.js';
 import { WorkspaceMounts } from './workspace-mounts.js';
 
 export interface LiveRunOptions {
@@ -50,6 +52,10 @@ export interface LiveRunOptions {
    * admitted as a `signal.external` input, in arrival order, where the kernel is admissible.
    */
   readonly external?: (signal: (target: string, op: SignalOp) => void) => void;
+  /** The wall clock timers are due by and wait on (default: the real one). */
+  readonly clock?: WallClock;
+  /** Told, in one line, of a resumed timer whose deadline is not known, and so runs its full duration again. */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -84,7 +90,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRun> {
   try {
     await host.run();
   } finally {
-    host.stop();
+    await host.stop();
   }
   return { blobs: host.blobs.all, kernel: host.kernel, result: host.kernel.result };
 }
@@ -106,7 +112,9 @@ class LiveHost {
   private readonly mounts: WorkspaceMounts;
   private readonly executor: EffectExecutor;
   private readonly arrivals: ArrivalQueue;
-  private readonly timers = new Timers();
+  private readonly clock: WallClock;
+  private readonly timers: Timers;
+  private readonly deadlines: TimerDeadlines;
   /** Mount work the last outputs asked for (mounting a new process, dropping an overlay), done before the next dispatch. */
   private readonly mountChanges: KernelEvent[] = [];
   /** Effects requested since the last commit: dispatched once it is durable. */
@@ -116,6 +124,9 @@ class LiveHost {
   constructor(private readonly options: LiveRunOptions) {
     const { backend, log, resume, workspace } = options;
     this.log = log;
+    this.clock = options.clock ?? realClock;
+    this.timers = new Timers(this.clock);
+    this.deadlines = new TimerDeadlines(log.fs, log.dir);
     this.blobs = new RunBlobs(log);
     const mounts = new WorkspaceMounts(options.bytecode, workspace, options.workflowDir);
     this.mounts = mounts;
@@ -155,10 +166,12 @@ class LiveHost {
   /**
    * The loop: step, commit and dispatch, admit. Arrivals come in only while it awaits, and by
    * arrival which inputs are admitted together depends on where those awaits fall: it awaits
-   * nothing but the log, the workspace's mounts, a yield to I/O and the next arrival.
+   * nothing but the log, the timers' deadlines, the workspace's mounts, a yield to I/O and the
+   * next arrival.
    */
   async run(): Promise<void> {
     const { arrivals, kernel } = this;
+    if (this.options.resume !== undefined) await this.takeUpDeadlines(this.options.resume);
     while (!kernel.finished) {
       while (this.stepAWhile()) {
         this.commitInBackground();
@@ -179,12 +192,29 @@ class LiveHost {
     }
     await this.background;
     await this.commitAndDispatch();
+    await this.deadlines.discard();
   }
 
   /** Stops what is still running when the run ends, however it ends. */
-  stop(): void {
+  async stop(): Promise<void> {
     this.timers.clearAll();
     this.executor.cancelAll();
+    await this.deadlines.close();
+  }
+
+  /**
+   * The deadlines a resumed run's timers had. Without a whole record, an outstanding timer whose
+   * request the log holds may have been armed before the stop, and runs its full duration again:
+   * the operator is told. One requested past the log's end was never armed.
+   */
+  private async takeUpDeadlines(state: ResumeState): Promise<void> {
+    const problem = await this.deadlines.load();
+    if (problem === undefined) return;
+    const neverArmed = new Set(state.beyond.filter((event) => event.kind === 'effect.requested').map((event) => event.data?.['effect']));
+    for (const { effect, op, request } of state.outstanding) {
+      if (op !== 'timer' || neverArmed.has(effect) || this.deadlines.dueOf(effect) !== undefined) continue;
+      this.options.warn?.(`${problem}: timer ${effect} runs its full ${String(request['ms'])} ms again`);
+    }
   }
 
   /**
@@ -230,12 +260,14 @@ class LiveHost {
     if (waiting >= 0) this.toDispatch.splice(waiting, 1);
   }
 
-  /** Makes everything appended durable, then sends the requested effects on their way. */
+  /** Makes everything appended durable, and the deadlines of the timers among it, then sends the requested effects on their way. */
   private async commitAndDispatch(): Promise<void> {
     for (const event of this.mountChanges.splice(0)) await this.mounts.observe(event);
     await this.blobs.stored();
     await this.log.commitLines();
-    for (const request of this.toDispatch.splice(0)) this.dispatch(request);
+    const requests = this.toDispatch.splice(0);
+    await this.deadlines.note(requests.filter((request) => request.op === 'timer').map(({ effect, request }) => ({ effect, ms: timerMs(effect, request) })), this.clock.now());
+    for (const request of requests) this.dispatch(request);
   }
 
   private commitInBackground(): void {
@@ -251,9 +283,9 @@ class LiveHost {
   private dispatch(request: EffectRequest): void {
     const { effect } = request;
     if (request.op === 'timer') {
-      const ms = request.request['ms'];
-      assert(typeof ms === 'number', () => `timer ${effect} has no duration in ms`);
-      this.timers.start(effect, ms, () => this.arrivals.arrive({ effect, kind: 'timer.fired' }));
+      const due = this.deadlines.dueOf(effect);
+      assert(due !== undefined, () => `timer ${effect} was dispatched before its deadline was written down`);
+      this.timers.arm(effect, due, () => this.arrivals.arrive({ effect, kind: 'timer.fired' }));
       return;
     }
     this.arrivals.requested(effect);
@@ -266,27 +298,8 @@ class LiveHost {
   }
 }
 
-/** Timers fire in real time; a cancelled one never fires. */
-class Timers {
-  /** setTimeout takes at most 2^31 - 1 ms (about 24.8 days); a longer timer fires then. */
-  private static readonly LONGEST = 2 ** 31 - 1;
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
-
-  start(effect: string, ms: number, fire: () => void): void {
-    const timer = setTimeout(() => {
-      this.pending.delete(effect);
-      fire();
-    }, Math.min(ms, Timers.LONGEST));
-    this.pending.set(effect, timer);
-  }
-
-  cancel(effect: string): void {
-    clearTimeout(this.pending.get(effect));
-    this.pending.delete(effect);
-  }
-
-  clearAll(): void {
-    for (const timer of this.pending.values()) clearTimeout(timer);
-    this.pending.clear();
-  }
+function timerMs(effect: string, request: EffectRequest['request']): number {
+  const ms = request['ms'];
+  assert(typeof ms === 'number', () => `timer ${effect} has no duration in ms`);
+  return ms;
 }

@@ -43,6 +43,9 @@ export interface HostRequest {
   readonly observe?: (kernel: Kernel, output: StepOutput) => void;
   /** How an operator's signals (Ctrl-C) reach the run's processes: see LiveRunOptions.external. */
   readonly external?: LiveRunOptions['external'];
+  /** The wall clock of timers, and where a resumed timer with no known deadline is told of: see LiveRunOptions. */
+  readonly clock?: LiveRunOptions['clock'];
+  readonly warn?: LiveRunOptions['warn'];
   /**
    * The file system of the run directory's own files (log, manifest, blobs, lock, bytecode,
    * completion report) and how the lock judges its holder; tests put a crashing one underneath.
@@ -176,6 +179,8 @@ function liveOptions(request: HostRequest, log: RunLog, workspace: Workspace) {
     workspace,
     ...(request.observe === undefined ? {} : { observe: request.observe }),
     ...(request.external === undefined ? {} : { external: request.external }),
+    ...(request.clock === undefined ? {} : { clock: request.clock }),
+    ...(request.warn === undefined ? {} : { warn: request.warn }),
   };
 }
 

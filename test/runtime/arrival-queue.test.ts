@@ -1,7 +1,7 @@
 // The arrival queue's admission policy alone: by arrival, inputs go in the order they came, all
 // that have come as one batch; ordered, completions go in request order one at a time and only
-// when no process can run, while fired timers and external signals wait for every outstanding
-// effect.
+// when no process can run, while fired timers wait for every outstanding effect, and an external
+// signal goes at once.
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from '../../src/bytecode/errors.js';
 import { ArrivalQueue } from '../../src/runtime/arrival-queue.js';
@@ -86,24 +86,40 @@ describe('the arrival queue, ordered', () => {
     expect(label(queue.first(false))).toBe('done a');
   });
 
-  it('holds fired timers and external signals back while any effect is outstanding', () => {
+  it('holds fired timers back while any effect is outstanding', () => {
     const queue = new ArrivalQueue(true);
     queue.requested('a');
     queue.requested('b');
     queue.arrive(fired('t1'));
-    queue.arrive(signal('worker#1'));
     queue.arrive(completed('b'));
     expect(queue.first(false)).toBeUndefined();
     queue.arrive(completed('a'));
-    expect(batches(queue)).toEqual([['done a'], ['done b'], ['timer t1'], ['signal worker#1']]);
+    expect(batches(queue)).toEqual([['done a'], ['done b'], ['timer t1']]);
   });
 
-  it('keeps signals and timers in arrival order among themselves', () => {
+  it('admits an external signal at once: ahead of outstanding effects and fired timers, and while a process can run', () => {
+    const queue = new ArrivalQueue(true);
+    queue.requested('a');
+    queue.requested('b');
+    queue.arrive(completed('b'));
+    queue.arrive(fired('t1'));
+    expect(queue.pressing).toBe(false);
+    queue.arrive(signal('main'));
+    expect(queue.pressing).toBe(true);
+    expect(label(queue.first(true))).toBe('signal main');
+    expect(queue.more()).toBeUndefined();
+    expect(queue.pressing).toBe(false);
+    expect(queue.first(true)).toBeUndefined();
+    queue.arrive(completed('a'));
+    expect(batches(queue)).toEqual([['done a'], ['done b'], ['timer t1']]);
+  });
+
+  it('takes external signals in arrival order among themselves, before fired timers', () => {
     const queue = new ArrivalQueue(true);
     queue.arrive(signal('second#2'));
     queue.arrive(fired('t1'));
     queue.arrive(signal('first#1'));
-    expect(batches(queue)).toEqual([['signal second#2'], ['timer t1'], ['signal first#1']]);
+    expect(batches(queue)).toEqual([['signal second#2'], ['signal first#1'], ['timer t1']]);
   });
 
   it('refuses an effect dispatched twice, which would break the request order', () => {

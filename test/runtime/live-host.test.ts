@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,8 @@ import { loadScript, scriptFromObject, ScriptedBackend } from '../../src/drivers
 import { RunLog } from '../../src/log/writer.js';
 import { verifyLines } from '../../src/log/chain.js';
 import { runLive, type LiveRunOptions } from '../../src/runtime/live-host.js';
+import { resume, run } from '../../src/runtime/run.js';
+import { TIMERS_FILE, type WallClock } from '../../src/runtime/timers.js';
 import { replayExact } from '../../src/replay/replay.js';
 import { arrayCursor } from '../../src/log/lines.js';
 
@@ -174,5 +176,100 @@ main { let r = call napper timeout 1h exit r }`;
     expect(run.events.filter((e) => e.kind === 'signal.external').map((e) => e.data)).toEqual([{ op: 'cancel', target: 'main' }]);
     const lines = readFileSync(join(run.runDir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
     expect(replayExact(run.bytecode, () => arrayCursor(lines))).toMatchObject({ events: lines.length, finished: true });
+  });
+});
+
+describe('the live host keeps a timer\'s deadline across a resume', () => {
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+  /** Any wall-clock moment: only differences from it matter. */
+  const STARTED = 1_700_000_000_000;
+  const source = `workflow napping version "1"
+main { sleep 1h exit "woke" }`;
+
+  /** What the process that armed a timer is taken to have stopped at. */
+  class Stopped extends Error {}
+
+  /** A wall clock that moves only when told; each timer armed is kept, with the ms it was armed for. */
+  class TestClock implements WallClock {
+    readonly armed: { readonly ms: number; readonly fire: () => void }[] = [];
+    constructor(
+      public time: number,
+      private readonly onArm: (timer: { readonly ms: number; readonly fire: () => void }) => void,
+    ) {}
+    now(): number {
+      return this.time;
+    }
+    after(ms: number, fire: () => void): () => void {
+      const timer = { fire, ms };
+      this.armed.push(timer);
+      this.onArm(timer);
+      return () => undefined;
+    }
+  }
+
+  /** A run of `sleep 1h` stopped as its timer is armed at STARTED, with the deadline that was on disk then. */
+  async function stoppedAsItSleeps() {
+    const dir = mkdtempSync(join(tmpdir(), 'aos-live-deadline-'));
+    made.push(dir);
+    const file = join(dir, 'napping.aos');
+    const bytecode = compileSource(source, file, fileHost(file)).bytecode;
+    if (bytecode === undefined) throw new Error('napping does not compile');
+    const runDir = join(dir, 'run');
+    const host = { backend: new ScriptedBackend(scriptFromObject({ format: 'aos-script', responses: [], version: 1 }, 'empty.json')), hostEnv: {}, runDir, scripted: true, secrets: [], workflowDir: dir };
+    let onDisk = '';
+    const clock = new TestClock(STARTED, (timer) => {
+      if (timer.ms !== HOUR) return;
+      onDisk = readFileSync(join(runDir, TIMERS_FILE), 'utf8');
+      throw new Stopped();
+    });
+    await expect(run({ ...host, bytecode, clock, input: null, orderedCompletions: false, seed: '1' })).rejects.toThrow(Stopped);
+    return { host, onDisk, runDir };
+  }
+
+  /** Resumes the run at `time`; the timer fires when the clock arms it, whatever it was armed for. */
+  async function resumeAt(stopped: Awaited<ReturnType<typeof stoppedAsItSleeps>>, time: number) {
+    const warnings: string[] = [];
+    const clock = new TestClock(time, (timer) => setImmediate(timer.fire));
+    const report = await resume({ ...stopped.host, clock, warn: (message) => warnings.push(message) });
+    return { armedFor: clock.armed.map((timer) => timer.ms), report, warnings };
+  }
+
+  it('writes the deadline down before the timer is armed', async () => {
+    const { onDisk } = await stoppedAsItSleeps();
+    const [line, ...rest] = onDisk.split('\n');
+    expect(rest).toEqual(['']);
+    expect(JSON.parse(line ?? '')).toMatchObject({ due: STARTED + HOUR, ms: HOUR });
+  });
+
+  it.each([
+    ['20 minutes', 20 * MINUTE, 40 * MINUTE],
+    ['59 minutes', 59 * MINUTE, MINUTE],
+    ['two hours (past its deadline: at once)', 2 * HOUR, 0],
+  ])('resumed %s after it was armed, it fires at its deadline', async (_after, later, remaining) => {
+    const stopped = await stoppedAsItSleeps();
+    const resumed = await resumeAt(stopped, STARTED + later);
+    expect(resumed.armedFor).toEqual([remaining]);
+    expect(resumed.warnings).toEqual([]);
+    expect(resumed.report).toMatchObject({ output: 'woke', status: 'ok' });
+    // The run has finished: no host time is left in its directory.
+    expect(existsSync(join(stopped.runDir, TIMERS_FILE))).toBe(false);
+  });
+
+  it('runs its full duration again, and says so, when the record is missing', async () => {
+    const stopped = await stoppedAsItSleeps();
+    rmSync(join(stopped.runDir, TIMERS_FILE));
+    const resumed = await resumeAt(stopped, STARTED + 20 * MINUTE);
+    expect(resumed.armedFor).toEqual([HOUR]);
+    expect(resumed.warnings).toEqual(['timers.jsonl is missing: timer main/e1 runs its full 3600000 ms again']);
+    expect(resumed.report).toMatchObject({ output: 'woke', status: 'ok' });
+  });
+
+  it('runs its full duration again, and says so, when a line of the record is damaged', async () => {
+    const stopped = await stoppedAsItSleeps();
+    writeFileSync(join(stopped.runDir, TIMERS_FILE), '{"due":\n');
+    const resumed = await resumeAt(stopped, STARTED + 20 * MINUTE);
+    expect(resumed.armedFor).toEqual([HOUR]);
+    expect(resumed.warnings).toEqual(['line 1 of timers.jsonl is damaged: timer main/e1 runs its full 3600000 ms again']);
   });
 });
