@@ -20,6 +20,7 @@ import { lineKind, recordedStart, replayExact } from '../replay/replay.js';
 import type { Kernel, StepOutput } from '../vm/kernel.js';
 import { completionMarkdown, completionReport } from './completion.js';
 import { runLive, type LiveRun, type LiveRunOptions, type ResumeState } from './live-host.js';
+import { checkMountsOnResume } from './workspace-mounts.js';
 
 export const BYTECODE_FILE = 'workflow.aosb.json';
 const COMPLETION_JSON = 'completion.json';
@@ -108,9 +109,10 @@ export async function resume(request: HostRequest, notes?: (notes: ResumeNotes) 
     const bytecode = readBytecode(Buffer.from(stored).toString('utf8'));
     const replay = replayExact(bytecode, () => arrayCursor(contents.lines));
     const state = resumeState(contents, replay);
+    const workspace = await Workspace.create(join(request.runDir, 'workspace'));
+    await checkMountsOnResume(bytecode, workspace, state.mountEvents);
     notes?.({ cut: contents.tail, reissued: state.outstanding.length, replayed: contents.count });
     const start = recordedStart(contents.lines[0]);
-    const workspace = await Workspace.create(join(request.runDir, 'workspace'));
     const live = await runLive({ ...liveOptions(request, log, workspace), bytecode, options: { orderedCompletions: start.options.orderedCompletions === true }, resume: state, seed: start.seed });
     return await finish(request, bytecode, start.seed, log, live);
   } finally {
