@@ -24,6 +24,7 @@ import { runLive, type LiveRun, type LiveRunOptions } from './live-host.js';
 import { interruptedCompletion, interruptedTools, takeUp, type InterruptedTools } from './resume-state.js';
 import { redactValue } from './redact.js';
 import { signRun } from './run-signature.js';
+import { checkMountsOnResume } from './workspace-mounts.js';
 
 export type { InterruptedTools };
 
@@ -142,9 +143,10 @@ export async function resume(request: ResumeRequest, notes?: (notes: ResumeNotes
     const start = recordedStart(contents.lines[0]);
     const host: HostRequest = 'chooseBackend' in request ? { ...request, ...request.chooseBackend(start.backend) } : request;
     const { modelCalls, state } = takeUp(contents, replay, instead);
+    const workspace = await Workspace.create(join(request.runDir, 'workspace'));
+    await checkMountsOnResume(bytecode, workspace, state.mountEvents);
     host.backend.continueAfter?.(modelCalls);
     notes?.({ cut: contents.tail, interrupted, reissued: state.outstanding.length - instead.size, replayed: contents.count });
-    const workspace = await Workspace.create(join(request.runDir, 'workspace'));
     const live = await runLive({ ...liveOptions(host, log, workspace), bytecode, options: { orderedCompletions: start.options.orderedCompletions === true }, resume: state, seed: start.seed });
     return await finish(host, bytecode, start.seed, log, live);
   } finally {

@@ -48,7 +48,7 @@ const samples: readonly AosError[] = [
   ...every<RefusalReason>({ 'not-a-run': true, 'kernel-version': true, 'format-version': true, 'code-hash': true }).map((r) => new ReplayRefusedError(r, null, null, r)),
   ...every<BackendErrorKind>({ unavailable: true, timeout: true, refused: true, 'bad-request': true, 'bad-response': true, cancelled: true, 'no-script-match': true }).map((k) => new BackendError('scripted', k, k)),
   ...every<FileErrorKind>({ 'not-found': true, escape: true, 'read-only': true, 'not-a-file': true, 'not-a-directory': true, 'invalid-path': true, 'too-large': true, conflict: true, io: true }).map((k) => new FileProblem(k, k)),
-  ...every<WorkspaceProblem>({ platform: true, options: true, mount: true, journal: true }).map((p) => new WorkspaceError(p, p)),
+  ...every<WorkspaceProblem>({ platform: true, options: true, mount: true, escape: true, journal: true }).map((p) => new WorkspaceError(p, p)),
   new InvariantError('a walk always holds its root'),
   new InvariantViolation('budget-conserved', 4, 'spent more than granted'),
 ];

@@ -1,7 +1,9 @@
 // The escape corpus: every way a path could lead the file driver outside a mount — symlinks out
 // (files, directories, absolute targets, sibling prefixes like "/out" vs "/out-evil"), ".." and NUL
-// in virtual paths, loops, hard links, FIFOs, and a symlink swapped in between the check and the
-// open — is refused, nothing outside is read or written, and no message names a host path.
+// in virtual paths, loops, hard links, FIFOs, a symlink swapped in between the check and the
+// open, and a mount's directory (or a folder above it, or the workspace's own folders) that is a
+// symlink when it is made or becomes one later — is refused, nothing outside is read or written,
+// and no file result names a host path.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
@@ -131,6 +133,97 @@ describe('symlinks leading out of a mount', () => {
     expect(refused(await ws.read('p', '/out/secret.txt'), '/out/secret.txt')).toBe('escape');
     expect(refused(await ws.write('p', '/out/planted', 'x'), '/out/planted')).toBe('escape');
     await outsideUnchanged();
+  });
+});
+
+describe('mount directories and the workspace\'s own folders', () => {
+  /** A workspace with main's "/" mounted, as a run has it. */
+  async function withRoot(): Promise<Workspace> {
+    const ws = await Workspace.create(join(base, 'ws'));
+    await ws.mount('main', { kind: 'shared', path: '/' });
+    return ws;
+  }
+
+  /** The mount is refused as an escape, naming the mount, the process, the host path and the link's target. */
+  async function refusedMount(mounting: Promise<void>, mount: string, process: string, path: string, target: string): Promise<void> {
+    await expect(mounting).rejects.toMatchObject({
+      code: 'workspace.escape',
+      message: `mount ${JSON.stringify(mount)} of process ${JSON.stringify(process)}: ${JSON.stringify(path)} is a symbolic link (to ${JSON.stringify(target)}); a mount's directory and every folder above it must be real directories inside the workspace`,
+    });
+  }
+
+  it('a mount whose directory, or a folder above it, is a symbolic link out when it is made is refused, and nothing is made outside', async () => {
+    const ws = await withRoot();
+    await fs.mkdir(join(ws.root, 'shared', 'data'));
+    await fs.symlink('../../../outside', join(ws.root, 'shared', 'data', 'sub'));
+    await refusedMount(ws.mount('reader#1', { kind: 'shared', path: '/data/sub' }), '/data/sub', 'reader#1', join(ws.root, 'shared', 'data', 'sub'), '../../../outside');
+    await fs.symlink(outside, join(ws.root, 'shared', 'up'));
+    await refusedMount(ws.mount('reader#2', { kind: 'shared', path: '/up/deep' }), '/up/deep', 'reader#2', join(ws.root, 'shared', 'up'), outside);
+    await fs.symlink(outside, join(ws.root, 'scratch', 'w%231'));
+    await refusedMount(ws.mount('w#1', { kind: 'scratch', path: '/tmp' }), '/tmp', 'w#1', join(ws.root, 'scratch', 'w%231'), outside);
+    await fs.symlink(outside, join(ws.root, 'overlays', 'e'));
+    await ws.mount('e', { kind: 'shared', path: '/docs' });
+    await refusedMount(ws.mount('e', { kind: 'overlay', path: '/draft', over: '/docs' }), '/draft', 'e', join(ws.root, 'overlays', 'e'), outside);
+    await outsideUnchanged();
+  });
+
+  it('a mount whose directory is a link to another folder of the workspace is refused too: it would alias another mount', async () => {
+    const ws = await withRoot();
+    await ws.write('main', '/docs/a.md', 'docs');
+    await fs.symlink('docs', join(ws.root, 'shared', 'alias'));
+    await refusedMount(ws.mount('w#1', { kind: 'shared', path: '/alias' }), '/alias', 'w#1', join(ws.root, 'shared', 'alias'), 'docs');
+  });
+
+  it('swapped for a link out after it was made, a mount\'s directory is refused to its process at each use and to every process that mounts it later', async () => {
+    const ws = await withRoot();
+    await ws.mount('sleeper#1', { kind: 'shared', path: '/out' });
+    await ws.write('sleeper#1', '/out/before.txt', 'before');
+    const out = join(ws.root, 'shared', 'out');
+    await fs.rename(out, join(base, 'aside'));
+    await fs.symlink(outside, out);
+    expect(refused(await ws.write('sleeper#1', '/out/after.txt', 'after'), '/out/after.txt')).toBe('escape');
+    expect(refused(await ws.read('sleeper#1', '/out/secret.txt'), '/out/secret.txt')).toBe('escape');
+    await refusedMount(ws.mount('late#1', { kind: 'shared', path: '/out' }), '/out', 'late#1', out, outside);
+    expect(await ws.mountProblem('late#1', { kind: 'shared', path: '/out' })).toBe(`${JSON.stringify(out)} is a symbolic link (to ${JSON.stringify(outside)})`);
+    expect(await ws.mountProblem('late#1', { kind: 'shared', path: '/elsewhere' })).toBeUndefined();
+    await outsideUnchanged();
+  });
+
+  it('an overlay or a base swapped for a link out is neither committed into nor cleared through', async () => {
+    const ws = await withRoot();
+    await ws.mount('e', { kind: 'shared', path: '/docs' });
+    await ws.mount('e', { kind: 'overlay', path: '/draft', over: '/docs' });
+    await ws.write('e', '/draft/a.md', 'A');
+    const docs = join(ws.root, 'shared', 'docs');
+    await fs.rename(docs, join(base, 'docs-aside'));
+    await fs.symlink(outside, docs);
+    expect(refused(await ws.commitOverlay('e', '/draft', 0), '/draft')).toBe('escape');
+    await outsideUnchanged();
+
+    // The folder above the overlay swapped for a link to a folder outside that holds a "draft".
+    const elsewhere = join(base, 'elsewhere');
+    await fs.mkdir(join(elsewhere, 'draft'), { recursive: true });
+    await fs.writeFile(join(elsewhere, 'draft', 'kept.md'), 'kept');
+    const overlays = join(ws.root, 'overlays', 'e');
+    await fs.rename(overlays, join(base, 'overlays-aside'));
+    await fs.symlink(elsewhere, overlays);
+    expect(refused(await ws.discardOverlay('e', '/draft'), '/draft')).toBe('escape');
+    expect(await fs.readFile(join(elsewhere, 'draft', 'kept.md'), 'utf8')).toBe('kept');
+  });
+
+  it('a workspace whose folder, or one of its own folders, is a symbolic link is refused when opened, and its records are never written through a link', async () => {
+    await fs.symlink(outside, join(base, 'ws-link'));
+    await expect(Workspace.create(join(base, 'ws-link'))).rejects.toMatchObject({ code: 'workspace.escape', message: expect.stringContaining(`${JSON.stringify(join(base, 'ws-link'))} is a symbolic link`) });
+    await outsideUnchanged();
+
+    const ws = await withRoot();
+    await ws.mount('e', { kind: 'shared', path: '/docs' });
+    const versions = join(ws.root, 'versions');
+    await fs.rm(versions, { recursive: true });
+    await fs.symlink(outside, versions);
+    expect(refused(await ws.write('e', '/docs/a.md', 'A'), '/docs/a.md')).toBe('escape');
+    await outsideUnchanged();
+    await expect(Workspace.create(ws.root)).rejects.toMatchObject({ code: 'workspace.escape', message: expect.stringContaining(`${JSON.stringify(versions)} is a symbolic link`) });
   });
 });
 

@@ -1,6 +1,7 @@
 // The file driver over real temporary directories: reads, writes and listings per mount kind,
 // read-only enforced in code, size caps, error results that name virtual paths only, and
-// copy-on-write overlays with compare-and-swap commits, discards and journal replay after a crash.
+// copy-on-write overlays with compare-and-swap commits, discards and journal replay after a crash,
+// and what a write cut short leaves behind: nothing after a failure, nothing after a reopen.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -406,5 +407,79 @@ describe('overlays', () => {
     expect(text(await reopened.read('editor#1', '/draft/z.md'))).toBe('Z');
     expect(await reopened.commitOverlay('editor#1', '/draft', 0)).toEqual({ ok: true, version: 1, files: ['/docs/a.md', '/docs/z.md'] });
     expect(text(await reopened.read('reader#1', '/docs/z.md'))).toBe('Z');
+  });
+});
+
+describe('writes cut short', () => {
+  /** Every name below a folder, links not followed, as sorted relative paths. */
+  async function namesBelow(dir: string, prefix = ''): Promise<string[]> {
+    const names: string[] = [];
+    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+      names.push(`${prefix}${entry.name}`);
+      if (entry.isDirectory()) names.push(...(await namesBelow(join(dir, entry.name), `${prefix}${entry.name}/`)));
+    }
+    return names.sort();
+  }
+  const noSuffix = (names: readonly string[]) => names.map((name) => name.replace(/-[0-9a-f]{16}$/, '-…'));
+
+  it('a write that fails after making folders for its file leaves neither them nor its temporary file, and keeps folders it did not make', async () => {
+    const noSpace = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    const ws = await Workspace.create(join(base, 'ws'), {
+      hooks: {
+        afterFill: (path) => {
+          if (path.endsWith('f.txt')) throw noSpace;
+        },
+      },
+    });
+    await ws.mount('p', { kind: 'scratch', path: '/out' });
+    const out = join(ws.root, 'scratch', 'p', 'out');
+    await fs.mkdir(join(out, 'kept'));
+    expect(failure(await ws.write('p', '/out/kept/new/deeper/f.txt', 'x'), '/out/kept/new/deeper/f.txt').kind).toBe('io');
+    expect(failure(await ws.write('p', '/out/f.txt', 'x'), '/out/f.txt').kind).toBe('io');
+    expect(await namesBelow(out)).toEqual(['kept']);
+    expect((await ws.write('p', '/out/kept/new/g.txt', 'g')).ok).toBe(true);
+    expect(await namesBelow(out)).toEqual(['kept', 'kept/new', 'kept/new/g.txt']);
+  });
+
+  it('what writes cut short by a crash left is removed when the workspace is opened again; nothing else is, and no link is followed', async () => {
+    const root = join(base, 'ws');
+    let crashed!: () => void;
+    const atCrash = new Promise<void>((resolve) => (crashed = resolve));
+    const ws = await Workspace.create(root, {
+      hooks: {
+        afterFill: (path) => {
+          if (path !== '/out/old/new/deeper/f.txt') return;
+          crashed();
+          return new Promise<void>(() => undefined);
+        },
+      },
+    });
+    await ws.mount('main', { kind: 'shared', path: '/' });
+    await ws.mount('p', { kind: 'shared', path: '/out' });
+    const out = join(root, 'shared', 'out');
+    await ws.write('p', '/out/old/f.txt', 'kept');
+    await fs.mkdir(join(out, 'empty-by-a-tool'));
+    const writing = ws.write('p', '/out/old/new/deeper/f.txt', 'lost');
+    await Promise.race([atCrash, writing]);
+    expect(noSuffix(await namesBelow(out))).toEqual(['empty-by-a-tool', 'old', 'old/.aos-made-…', 'old/f.txt', 'old/new', 'old/new/deeper', 'old/new/deeper/.aos-tmp-…']);
+
+    // Leftovers of other crashes: a seed copied in part, a record's temporary file, and a note
+    // whose write did finish (only the note's removal was lost).
+    await fs.mkdir(join(root, 'shared', '.aos-seed-0123456789abcdef', 'sub'), { recursive: true });
+    await fs.writeFile(join(root, 'shared', '.aos-seed-0123456789abcdef', 'sub', 'part.txt'), 'part');
+    await fs.writeFile(join(root, 'versions', '.tmp-0123456789abcdef'), '{"vers');
+    await fs.mkdir(join(out, 'done'));
+    await fs.writeFile(join(out, 'done', 'g.txt'), 'done');
+    await fs.writeFile(join(out, '.aos-made-0123456789abcdef'), JSON.stringify({ made: 'done' }));
+    // A link out of the workspace, to a folder holding a name the sweep would remove.
+    await fs.mkdir(join(base, 'outside'));
+    await fs.writeFile(join(base, 'outside', '.aos-tmp-0123456789abcdef'), 'not the workspace\'s');
+    await fs.symlink(join(base, 'outside'), join(out, 'link'));
+
+    await Workspace.create(root);
+    expect(await namesBelow(out)).toEqual(['done', 'done/g.txt', 'empty-by-a-tool', 'link', 'old', 'old/f.txt']);
+    expect(await fs.readdir(join(root, 'shared'))).toEqual(['out']);
+    expect(await fs.readdir(join(root, 'versions'))).toEqual(['shared%20%2Fout.json']);
+    expect(await fs.readdir(join(base, 'outside'))).toEqual(['.aos-tmp-0123456789abcdef']);
   });
 });

@@ -80,6 +80,22 @@ export function entryKind(entry: Dirent | Stats): EntryKind {
   return entry.isFile() ? 'file' : 'other';
 }
 
+/** Makes the missing directory `name` in the walk's current directory. */
+export type MakeDirectory = (walk: Walk, name: string) => Promise<void>;
+
+/** A plain mkdir; one made at the same moment by someone else does as well. */
+export const makeDirectory: MakeDirectory = async (walk, name) => {
+  await fs.mkdir(walk.entry(name), 0o755).catch((error: unknown) => {
+    if (errnoOf(error) !== 'EEXIST') throw ioProblem(error, walk.at(name));
+  });
+};
+
+/** Where a walk that takes no symbolic link stopped: the name, and what is there (undefined: nothing). */
+export interface Stuck {
+  readonly name: string;
+  readonly stats: Stats | undefined;
+}
+
 const moved = (tree: Tree, detail: string) => new FileProblem('escape', `mount ${quote(tree.virtualRoot)} no longer lies where it was set up`, detail);
 
 /** One walk through a tree: a stack of open directories from the root down to where the walk stands. */
@@ -136,15 +152,33 @@ export class Walk {
     return top;
   }
 
-  /** Walks into each component as a directory; `create` makes missing ones. */
-  async enter(components: readonly string[], create: boolean): Promise<void> {
-    for (const name of components) await this.step(name, create);
+  /** Walks into each component as a directory; missing ones are made with `make`, if given. */
+  async enter(components: readonly string[], make?: MakeDirectory): Promise<void> {
+    for (const name of components) await this.step(name, make);
+  }
+
+  /**
+   * Walks into each component as a real directory, never through a symbolic link; missing ones
+   * are made with `make`, if given. Returns where it stopped: at a link, a file, or a missing
+   * name it may not make; undefined when it got through.
+   */
+  async descend(components: readonly string[], make?: MakeDirectory): Promise<Stuck | undefined> {
+    for (const name of components) {
+      let stats = await this.lstat(name);
+      if (stats === undefined && make !== undefined) {
+        await make(this, name);
+        stats = await this.lstat(name);
+      }
+      if (stats?.isDirectory() !== true) return { name, stats };
+      await this.pushDirectory(name);
+    }
+    return undefined;
   }
 
   /** Walks all but the last segment, then resolves the last one (following symlinks inside the tree). */
-  async locate(segments: readonly string[], create = false): Promise<Located> {
+  async locate(segments: readonly string[], make?: MakeDirectory): Promise<Located> {
     if (segments.length === 0) return { kind: 'directory' };
-    await this.enter(segments.slice(0, -1), create);
+    await this.enter(segments.slice(0, -1), make);
     return this.final(segments[segments.length - 1] as string);
   }
 
@@ -185,18 +219,16 @@ export class Walk {
     this.names.pop();
   }
 
-  private async step(name: string, create: boolean): Promise<void> {
+  private async step(name: string, make: MakeDirectory | undefined): Promise<void> {
     if (name === '' || name === '.') return;
     if (name === '..') return this.up();
     let stats = await this.lstat(name);
-    if (stats === undefined && create) {
-      await fs.mkdir(this.entry(name), 0o755).catch((error: unknown) => {
-        if (errnoOf(error) !== 'EEXIST') throw ioProblem(error, this.at(name));
-      });
+    if (stats === undefined && make !== undefined) {
+      await make(this, name);
       stats = await this.lstat(name);
     }
     if (stats === undefined) throw new FileProblem('not-found', `${quote(this.at(name))} does not exist`);
-    if (stats.isSymbolicLink()) return this.enter(await this.expand(name), create);
+    if (stats.isSymbolicLink()) return this.enter(await this.expand(name), make);
     if (!stats.isDirectory()) throw new FileProblem('not-a-directory', `${quote(this.at(name))} is not a directory`);
     await this.pushDirectory(name);
   }
@@ -204,7 +236,7 @@ export class Walk {
   /** Resolves the last component: a directory is entered, a regular file opened for reading. */
   private async final(name: string): Promise<Located> {
     if (name === '' || name === '.' || name === '..') {
-      await this.step(name, false);
+      await this.step(name, undefined);
       return { kind: 'directory' };
     }
     const stats = await this.lstat(name);
@@ -213,7 +245,7 @@ export class Walk {
     if (stats.isSymbolicLink()) {
       const target = await this.expand(name);
       if (target.length === 0) return { kind: 'directory' };
-      await this.enter(target.slice(0, -1), false);
+      await this.enter(target.slice(0, -1));
       return this.final(target[target.length - 1] as string);
     }
     if (stats.isDirectory()) {

@@ -2,13 +2,18 @@
 // reads. The journal lists the files before any is copied; every file is staged beside its target
 // before any is renamed into place, and a journal left by a crash is undone (still staging) or
 // finished (placing) when the workspace is next opened, so a commit is applied in full or not at all.
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+// The workspace's own folders are opened as the directories they were made, never through a link.
+import { constants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AosError } from '../../bytecode/errors.js';
-import { FileProblem, type Tree } from './confined.js';
+import { FileProblem, errnoOf, fdPath, makeDirectory, withWalk, type Tree } from './confined.js';
+import { removeTree } from './leftovers.js';
 import { dropStaged, entriesBelow, placeStaged, stageFile, temporaryName } from './tree-io.js';
-import { RESERVED_PREFIX, encodeName, quote } from './virtual-paths.js';
+import { TEMPORARY_PREFIX, encodeName, quote } from './virtual-paths.js';
+
+const { O_RDONLY, O_DIRECTORY, O_NOFOLLOW } = constants;
 
 /** A mount's version: how many writes (shared mounts) and commits changed it, and the last commit. */
 export interface VersionRecord {
@@ -54,9 +59,11 @@ export interface JournalHooks {
 /**
  * platform: the host lacks what the file driver needs (Linux, /proc). options: an invalid option.
  * mount: a mount that cannot be made (a bad path, a missing source folder or base, a clash).
+ * escape: a mount's directory, a folder above it, or one of the workspace's own folders is a
+ * symbolic link or not a directory, so what is there could lie outside the workspace.
  * journal: an interrupted overlay commit that cannot be finished or undone.
  */
-export type WorkspaceProblem = 'platform' | 'options' | 'mount' | 'journal';
+export type WorkspaceProblem = 'platform' | 'options' | 'mount' | 'escape' | 'journal';
 
 /** A workspace that cannot be set up or opened; its code is `workspace.<problem>`. */
 export class WorkspaceError extends AosError {
@@ -65,28 +72,88 @@ export class WorkspaceError extends AosError {
   }
 }
 
-export const WORKSPACE_DIRS = ['scratch', 'shared', 'overlays', 'versions', 'journal', 'overlay-state'] as const;
+/** The folders the mounts live in. */
+export const MOUNT_DIRS = ['scratch', 'shared', 'overlays'] as const;
+/** The folders of the host's own records. */
+const RECORD_DIRS = ['versions', 'journal', 'overlay-state'] as const;
+export const WORKSPACE_DIRS = [...MOUNT_DIRS, ...RECORD_DIRS] as const;
+/** A record being written, before it is renamed into place. */
+const RECORD_TEMPORARY_PREFIX = '.tmp-';
 
-/** Writes a small host file atomically and durably (temporary file, fsync, rename, directory fsync). */
-export async function writeJsonDurably(dir: string, name: string, value: unknown): Promise<void> {
-  const temporary = join(dir, `.tmp-${randomBytes(8).toString('hex')}`);
-  const handle = await fs.open(temporary, 'wx', 0o600);
+/**
+ * The workspace as a tree to walk from its root. Messages name its folders as the run directory
+ * holds them (`workspace/shared/out`), never by host path: a file result may carry them to the log.
+ */
+export const workspaceTree = (root: string): Tree => ({ realRoot: root, virtualRoot: 'workspace', refuseHardLinks: false });
+
+/** Opens one of the workspace's own folders, refusing it unless it is the directory at `dir` itself (`dir` is a real path). */
+async function openRecordFolder(dir: string): Promise<FileHandle> {
+  const moved = (detail: string) => new FileProblem('escape', `the workspace's folder ${quote(basename(dir))} no longer lies where it was set up`, detail);
+  let folder: FileHandle;
   try {
-    await handle.writeFile(`${JSON.stringify(value)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    folder = await fs.open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'ELOOP' || code === 'ENOTDIR') throw moved(code);
+    throw error;
   }
-  await fs.rename(temporary, join(dir, name));
-  await syncDirectory(dir);
+  const real = await fs.readlink(fdPath(folder)).catch(async (error: unknown) => {
+    await folder.close();
+    throw error;
+  });
+  if (real !== dir) {
+    await folder.close();
+    throw moved(real);
+  }
+  return folder;
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
+/**
+ * Writes a small host file atomically and durably (temporary file, fsync, rename, directory fsync)
+ * in one of the workspace's own folders, opened first so that a link swapped in is refused.
+ */
+export async function writeJsonDurably(dir: string, name: string, value: unknown): Promise<void> {
+  const folder = await openRecordFolder(dir);
   try {
-    await handle.sync();
+    const temporary = `${fdPath(folder)}/${RECORD_TEMPORARY_PREFIX}${randomBytes(8).toString('hex')}`;
+    const handle = await fs.open(temporary, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(value)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, `${fdPath(folder)}/${name}`);
+    await folder.sync();
   } finally {
-    await handle.close();
+    await folder.close();
+  }
+}
+
+/** Removes the temporary files of records a crash cut short before their rename. */
+export async function sweepRecordTemporaries(root: string): Promise<void> {
+  for (const dir of RECORD_DIRS) {
+    const folder = await openRecordFolder(join(root, dir));
+    try {
+      for (const name of await fs.readdir(fdPath(folder))) {
+        if (name.startsWith(RECORD_TEMPORARY_PREFIX)) await removeTree(folder, name);
+      }
+    } finally {
+      await folder.close();
+    }
+  }
+}
+
+/** Removes a record, if it is there, durably. */
+async function removeRecord(dir: string, name: string): Promise<void> {
+  const folder = await openRecordFolder(dir);
+  try {
+    await fs.unlink(`${fdPath(folder)}/${name}`).catch((error: unknown) => {
+      if (errnoOf(error) !== 'ENOENT') throw error;
+    });
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }
 
@@ -191,8 +258,7 @@ export class WorkspaceJournal {
   }
 
   private async forget(name: string): Promise<void> {
-    await fs.rm(join(this.dir, name), { force: true });
-    await syncDirectory(this.dir);
+    await removeRecord(this.dir, name);
   }
 
   private async base(plan: CommitPlan): Promise<Tree> {
@@ -201,24 +267,33 @@ export class WorkspaceJournal {
     return base;
   }
 
+  /** Named, never resolved: a walk opens it and refuses it unless it is the directory itself, so a link swapped in leads nowhere. */
   private async tree(relative: string, virtualRoot: string): Promise<Tree | undefined> {
+    const realRoot = join(this.root, relative);
     try {
-      return { realRoot: await fs.realpath(join(this.root, relative)), virtualRoot, refuseHardLinks: true };
+      await fs.lstat(realRoot);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (errnoOf(error) === 'ENOENT') return undefined;
       throw error;
     }
+    return { realRoot, virtualRoot, refuseHardLinks: true };
   }
 }
 
 const journalName = (process: string, overlay: string) => `${encodeName(JSON.stringify([process, overlay]))}.json`;
 
-/** Empties an overlay (its directory is made again, empty) and forgets what was copied up into it. */
+/**
+ * Empties an overlay's directory (making it if missing) and forgets what was copied up into it.
+ * The directory is reached through real directories only, and nothing is removed through a link.
+ */
 export async function clearOverlay(root: string, overlayDir: string, process: string, overlay: string): Promise<void> {
-  const dir = join(root, overlayDir);
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { recursive: true });
-  await fs.rm(overlayStateFile(root, process, overlay), { force: true });
+  await withWalk(workspaceTree(root), {}, async (walk) => {
+    const stuck = await walk.descend(overlayDir.split('/'), makeDirectory);
+    if (stuck !== undefined) throw new FileProblem('escape', `overlay ${quote(overlay)} no longer lies where it was set up`, walk.at(stuck.name));
+    for (const name of await fs.readdir(fdPath(walk.current))) await removeTree(walk.current, name);
+  });
+  const state = overlayStateFile(root, process, overlay);
+  await removeRecord(dirname(state), basename(state));
 }
 
 /** The regular files of an overlay, as relative paths in code-unit order; symlinks and special files are not committed. */
@@ -250,7 +325,7 @@ function checkedPlan(value: unknown, name: string): CommitPlan {
     relativeOk(plan.overlayDir) &&
     relativeOk(plan.baseDir) &&
     Array.isArray(files) &&
-    files.every((f: Partial<StagedFile>) => segmentsOk(f.path) && typeof f.staged === 'string' && f.staged.startsWith(`${RESERVED_PREFIX}tmp-`) && !f.staged.includes('/'));
+    files.every((f: Partial<StagedFile>) => segmentsOk(f.path) && typeof f.staged === 'string' && f.staged.startsWith(TEMPORARY_PREFIX) && !f.staged.includes('/'));
   if (!valid) throw new WorkspaceError('journal', `workspace journal ${name} is damaged; move it aside to open the workspace`);
   return plan as CommitPlan;
 }

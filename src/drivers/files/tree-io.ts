@@ -1,13 +1,20 @@
 // Reading, writing, copying and listing inside a confined tree, each through walks (confined.ts).
 // Writes go to a temporary file beside the target, created with O_EXCL|O_NOFOLLOW and checked,
-// then renamed over the target, so a reader never sees half a file; a commit stages all its
-// temporary files before it renames any. A copy keeps its source's permission bits, so a program
-// a tool built is still executable after a copy-up or a commit.
+// then renamed over the target, so a reader never sees half a file; the folders a write makes for
+// its file are noted until it is in place, so a failed write leaves none behind (leftovers.ts). A
+// commit stages all its temporary files before it renames any. A copy keeps its source's
+// permission bits, so a program a tool built is still executable after a copy-up or a commit.
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs, type Dirent, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { FileProblem, entryKind, errnoOf, fdPath, ioProblem, withWalk, type EntryKind, type Located, type Tree, type Walk, type WalkHooks } from './confined.js';
-import { RESERVED_PREFIX, below, quote } from './virtual-paths.js';
+import { FileProblem, entryKind, errnoOf, fdPath, ioProblem, makeDirectory, withWalk, type EntryKind, type Located, type MakeDirectory, type Tree, type Walk, type WalkHooks } from './confined.js';
+import { MadeDirectories } from './leftovers.js';
+import { RESERVED_PREFIX, TEMPORARY_PREFIX, below, quote } from './virtual-paths.js';
+
+export interface WriteHooks extends WalkHooks {
+  /** Tests only: runs after a temporary file is filled and synced, before its rename; a promise that never settles stands for a crash there. */
+  readonly afterFill?: (virtualPath: string) => void | Promise<void>;
+}
 
 const COPY_CHUNK = 1 << 20;
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
@@ -54,7 +61,7 @@ async function readCapped(handle: FileHandle, size: number, virtualPath: string,
 }
 
 /** A fresh name for a temporary file; the reserved prefix keeps it out of listings and paths. */
-export const temporaryName = (): string => `${RESERVED_PREFIX}tmp-${randomBytes(8).toString('hex')}`;
+export const temporaryName = (): string => `${TEMPORARY_PREFIX}${randomBytes(8).toString('hex')}`;
 
 /** The permission bits a written file is created with (less the umask). */
 const NEW_FILE_MODE = 0o644;
@@ -65,7 +72,8 @@ const permissions = (stats: Stats): number => stats.mode & 0o777;
 /**
  * Replaces (or creates) a file atomically: the parent directories are walked (and made), a
  * temporary file is filled beside the target and renamed over it. A symlink at the target is
- * replaced, never written through. `ifAbsent` skips the write when the target exists; `mode`
+ * replaced, never written through. A write that fails removes the directories it made, unless
+ * something else was put in them since. `ifAbsent` skips the write when the target exists; `mode`
  * sets the file's permission bits exactly (otherwise they are 0644 less the umask).
  */
 export async function writeFile(
@@ -73,14 +81,31 @@ export async function writeFile(
   segments: readonly string[],
   virtualPath: string,
   fill: (handle: FileHandle) => Promise<void>,
-  options: { readonly ifAbsent?: boolean; readonly hooks?: WalkHooks; readonly mode?: number } = {},
+  options: { readonly ifAbsent?: boolean; readonly hooks?: WriteHooks; readonly mode?: number } = {},
 ): Promise<boolean> {
-  return withWalk(tree, options.hooks ?? {}, async (walk) => {
-    const name = await enterParent(walk, segments, virtualPath, true);
-    if (options.ifAbsent && (await walk.lstat(name)) !== undefined) return false;
-    const temporary = temporaryName();
-    await fillTemporary(walk, temporary, virtualPath, fill, options.mode);
-    await renameInto(walk, temporary, name, virtualPath);
+  const hooks = options.hooks ?? {};
+  return withWalk(tree, hooks, async (walk) => {
+    const made = new MadeDirectories();
+    try {
+      const name = await enterParent(walk, segments, virtualPath, made.make);
+      if (options.ifAbsent && (await walk.lstat(name)) !== undefined) {
+        await made.keep();
+        return false;
+      }
+      const temporary = temporaryName();
+      await fillTemporary(walk, temporary, virtualPath, fill, options.mode);
+      try {
+        await hooks.afterFill?.(virtualPath);
+      } catch (error) {
+        await fs.unlink(walk.entry(temporary)).catch(() => undefined);
+        throw error;
+      }
+      await renameInto(walk, temporary, name, virtualPath);
+    } catch (error) {
+      await made.undo();
+      throw error;
+    }
+    await made.keep();
     return true;
   });
 }
@@ -94,7 +119,7 @@ export async function stageFile(from: Tree, to: Tree, segments: readonly string[
     try {
       const virtualPath = below(to.virtualRoot, segments);
       await withWalk(to, {}, async (walk) => {
-        await enterParent(walk, segments, virtualPath, true);
+        await enterParent(walk, segments, virtualPath, makeDirectory);
         await fillTemporary(walk, temporary, virtualPath, (target) => copyHandle(found.handle, target), permissions(found.stats));
       });
       return true;
@@ -108,7 +133,7 @@ export async function stageFile(from: Tree, to: Tree, segments: readonly string[
 export async function placeStaged(tree: Tree, segments: readonly string[], temporary: string): Promise<boolean> {
   const virtualPath = below(tree.virtualRoot, segments);
   return withWalk(tree, {}, async (walk) => {
-    const name = await enterParent(walk, segments, virtualPath, false).catch((error: unknown) => {
+    const name = await enterParent(walk, segments, virtualPath).catch((error: unknown) => {
       if (error instanceof FileProblem && error.kind === 'not-found') return undefined;
       throw error;
     });
@@ -125,7 +150,7 @@ export async function placeStaged(tree: Tree, segments: readonly string[], tempo
 export async function dropStaged(tree: Tree, segments: readonly string[], temporary: string): Promise<void> {
   const virtualPath = below(tree.virtualRoot, segments);
   await withWalk(tree, {}, async (walk) => {
-    await walk.enter(segments.slice(0, -1), false);
+    await walk.enter(segments.slice(0, -1));
     await fs.unlink(walk.entry(temporary)).catch((error: unknown) => {
       if (errnoOf(error) !== 'ENOENT') throw ioProblem(error, virtualPath);
     });
@@ -134,11 +159,11 @@ export async function dropStaged(tree: Tree, segments: readonly string[], tempor
   });
 }
 
-/** Walks to the directory that holds the target (making it when `create`) and returns the target's name; a directory there is refused. */
-async function enterParent(walk: Walk, segments: readonly string[], virtualPath: string, create: boolean): Promise<string> {
+/** Walks to the directory that holds the target (making missing ones with `make`) and returns the target's name; a directory there is refused. */
+async function enterParent(walk: Walk, segments: readonly string[], virtualPath: string, make?: MakeDirectory): Promise<string> {
   const name = segments[segments.length - 1];
   if (name === undefined) throw new FileProblem('not-a-file', `${quote(virtualPath)} is the root of a mount, a directory`);
-  await walk.enter(segments.slice(0, -1), create);
+  await walk.enter(segments.slice(0, -1), make);
   if ((await walk.lstat(name))?.isDirectory()) throw new FileProblem('not-a-file', `${quote(virtualPath)} is a directory`);
   return name;
 }
@@ -206,14 +231,14 @@ export async function copyFile(from: Tree, to: Tree, segments: readonly string[]
 
 /** Makes each missing directory of a path, as `mkdir -p` would, without leaving the tree. */
 export async function makeDirectories(tree: Tree, segments: readonly string[]): Promise<void> {
-  await withWalk(tree, {}, (walk) => walk.enter(segments, true));
+  await withWalk(tree, {}, (walk) => walk.enter(segments, makeDirectory));
 }
 
 /** Recreates a symlink verbatim unless the name exists. Reads through it are still confined. */
 export async function copySymlink(to: Tree, segments: readonly string[], target: string): Promise<void> {
   const name = segments[segments.length - 1] as string;
   await withWalk(to, {}, async (walk) => {
-    await walk.enter(segments.slice(0, -1), true);
+    await walk.enter(segments.slice(0, -1), makeDirectory);
     if ((await walk.lstat(name)) !== undefined) return;
     await fs.symlink(target, walk.entry(name)).catch((error: unknown) => {
       if (errnoOf(error) !== 'EEXIST') throw ioProblem(error, below(to.virtualRoot, segments));
@@ -262,7 +287,7 @@ export async function entriesBelow(tree: Tree, segments: readonly string[]): Pro
 /** The real path a tool may be given: the file or directory itself, or where a missing final name would be created. */
 export async function realPath(tree: Tree, segments: readonly string[], virtualPath: string, create: boolean, hooks: WalkHooks = {}): Promise<{ path: string; kind: 'file' | 'directory' | 'missing' }> {
   return withWalk(tree, hooks, async (walk) => {
-    const found = await walk.locate(segments, create);
+    const found = await walk.locate(segments, create ? makeDirectory : undefined);
     switch (found.kind) {
       case 'file':
         try {

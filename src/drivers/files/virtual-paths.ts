@@ -5,6 +5,12 @@ import type { MountEntry } from '../../bytecode/format.js';
 
 /** Names starting with this are the host's own (temporary files, seeds): never read, written or listed. */
 export const RESERVED_PREFIX = '.aos-';
+/** A file being filled, or staged by a commit, before it is renamed into place. */
+export const TEMPORARY_PREFIX = `${RESERVED_PREFIX}tmp-`;
+/** A shared or scratch mount's copy of its source folder, before it is renamed into place. */
+export const SEED_PREFIX = `${RESERVED_PREFIX}seed-`;
+/** A note naming a directory a write made for its file, kept until the file is in place. */
+export const MADE_PREFIX = `${RESERVED_PREFIX}made-`;
 
 const MAX_PATH_LENGTH = 4096;
 const MAX_SEGMENT_BYTES = 255;

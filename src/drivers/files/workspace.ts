@@ -1,18 +1,32 @@
 // A run's workspace on disk and each process's mounts over it. The kernel resolved and checked
 // every path lexically; this performs the I/O, re-checks the path, confines every open to the
 // mount's real directory (confined.ts) and refuses writes to read-only mounts in code, since the
-// host runs as root and root ignores file modes. Results name virtual paths only.
+// host runs as root and root ignores file modes. A mount's directory in the workspace is named,
+// never resolved (mount-directories.ts), and each walk opens it again and checks it is still that
+// very directory. Results name virtual paths only.
 import { existsSync, promises as fs } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import { assert } from '../../bytecode/errors.js';
 import type { MountEntry } from '../../bytecode/format.js';
-import { FileProblem, ioProblem, withWalk, type EntryKind, type FileErrorKind, type Tree, type WalkHooks } from './confined.js';
-import { copyFile, copySymlink, entriesBelow, entriesHere, makeDirectories, readFile, realPath, writeFile } from './tree-io.js';
-import { WORKSPACE_DIRS, WorkspaceError, WorkspaceJournal, clearOverlay, overlayFiles, overlayStateFile, writeJsonDurably, type JournalHooks } from './journal.js';
-import { RESERVED_PREFIX, below, chooseMount, encodeName, pathProblem, quote, segmentsOf } from './virtual-paths.js';
+import { FileProblem, ioProblem, withWalk, type EntryKind, type FileErrorKind, type Tree } from './confined.js';
+import { sweepLeftovers } from './leftovers.js';
+import { directoryOrError, inEachFolder, makeMountDirectory, mountProblem, mountTree, storageOf, workspaceFolder } from './mount-directories.js';
+import { copyFile, copySymlink, entriesBelow, entriesHere, makeDirectories, readFile, realPath, writeFile, type WriteHooks } from './tree-io.js';
+import {
+  MOUNT_DIRS,
+  WORKSPACE_DIRS,
+  WorkspaceError,
+  WorkspaceJournal,
+  clearOverlay,
+  overlayFiles,
+  overlayStateFile,
+  sweepRecordTemporaries,
+  writeJsonDurably,
+  type JournalHooks,
+} from './journal.js';
+import { below, chooseMount, pathProblem, quote, segmentsOf } from './virtual-paths.js';
 
-export interface WorkspaceHooks extends WalkHooks, JournalHooks {
+export interface WorkspaceHooks extends WriteHooks, JournalHooks {
   /** Tests only: runs after the lexical checks and before anything is opened, with the host path the operation walks to. */
   readonly beforeOpen?: (virtualPath: string, hostPath: string) => void | Promise<void>;
 }
@@ -78,16 +92,22 @@ export class Workspace {
     this.journal = new WorkspaceJournal(root, this.hooks);
   }
 
-  /** Opens (or makes) a workspace directory and finishes any overlay commit a crash interrupted. */
+  /**
+   * Opens (or makes) a workspace directory and brings it back to where the run can go on from:
+   * finishes or undoes any overlay commit a crash interrupted, then removes what writes cut short
+   * left behind (leftovers.ts). The folder and its own folders must be real directories.
+   */
   static async create(root: string, options: WorkspaceOptions = {}): Promise<Workspace> {
     if (process.platform !== 'linux' || !existsSync('/proc/self/fd')) {
       throw new WorkspaceError('platform', 'the file driver needs Linux with /proc mounted: it opens files relative to open directories through /proc/self/fd');
     }
     const max = options.maxFileBytes;
     if (max !== undefined && (!Number.isSafeInteger(max) || max < 0)) throw new WorkspaceError('options', `maxFileBytes must be a non-negative integer, not ${max}`);
-    for (const dir of WORKSPACE_DIRS) await fs.mkdir(join(root, dir), { recursive: true });
-    const workspace = new Workspace(await fs.realpath(root), options);
+    const workspace = new Workspace(await workspaceFolder(root), options);
+    await inEachFolder(workspace.root, WORKSPACE_DIRS);
     await workspace.journal.replay();
+    await inEachFolder(workspace.root, MOUNT_DIRS, sweepLeftovers);
+    await sweepRecordTemporaries(workspace.root);
     return workspace;
   }
 
@@ -170,6 +190,15 @@ export class Workspace {
       const byName = new Map([...(under ?? []), ...(own ?? [])].map((entry) => [entry.name, entry]));
       return { entries: [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
     });
+  }
+
+  /**
+   * Why a process's mount could not be made where the kernel places it, naming the host path of
+   * the symbolic link or non-directory that stands on the way; undefined when it can. Nothing is
+   * made or changed (mount-directories.ts).
+   */
+  async mountProblem(processName: string, entry: MountEntry): Promise<string | undefined> {
+    return mountProblem(this.root, processName, entry);
   }
 
   /**
@@ -262,50 +291,29 @@ export class Workspace {
   }
 
   private async prepare(processName: string, entry: MountEntry, sourceDir: string | undefined, mounts: readonly Mounted[]): Promise<Mounted> {
-    const segments = segmentsOf(entry.path);
     switch (entry.kind) {
       case 'scratch':
       case 'shared': {
-        const storage = (entry.kind === 'scratch' ? ['scratch', encodeName(processName), ...segments] : ['shared', ...segments]).join('/');
-        await this.makeStorage(storage, sourceDir);
+        const storage = storageOf(processName, entry) as string[];
+        await makeMountDirectory(this.root, processName, entry, storage, sourceDir);
         const versionKey = entry.kind === 'scratch' ? `scratch ${JSON.stringify([processName, entry.path])}` : `shared ${entry.path}`;
-        return { entry, storage, versionKey, writable: true, tree: await this.tree(join(this.root, storage), entry.path, true) };
+        return { entry, storage: storage.join('/'), versionKey, writable: true, tree: mountTree(this.root, storage, entry.path) };
       }
       case 'reference': {
         if (sourceDir === undefined) throw new WorkspaceError('mount', `reference mount ${quote(entry.path)} needs a source folder`);
         await directoryOrError(sourceDir, `the source folder of reference mount ${quote(entry.path)}`);
-        return { entry, writable: false, tree: await this.tree(resolve(sourceDir), entry.path, false) };
+        // The workflow's own folder, outside the workspace: resolved once, then every walk checks it is still there.
+        return { entry, writable: false, tree: { realRoot: await fs.realpath(sourceDir), virtualRoot: entry.path, refuseHardLinks: false } };
       }
       case 'overlay': {
         const base = mounts.find((m) => m.entry.path === entry.over && m.entry.kind !== 'overlay');
         if (base === undefined) throw new WorkspaceError('mount', `overlay ${quote(entry.path)} is over ${quote(String(entry.over))}, which process ${quote(processName)} has not mounted (mount the base first)`);
         if (sourceDir !== undefined) throw new WorkspaceError('mount', `overlay ${quote(entry.path)} takes no source folder: it starts as its base`);
-        const storage = ['overlays', encodeName(processName), ...segments].join('/');
-        await fs.mkdir(join(this.root, storage), { recursive: true });
-        return { entry, storage, base, writable: true, tree: await this.tree(join(this.root, storage), entry.path, true) };
+        const storage = storageOf(processName, entry) as string[];
+        await makeMountDirectory(this.root, processName, entry, storage, undefined);
+        return { entry, storage: storage.join('/'), base, writable: true, tree: mountTree(this.root, storage, entry.path) };
       }
     }
-  }
-
-  private async tree(dir: string, virtualRoot: string, writable: boolean): Promise<Tree> {
-    return { realRoot: await fs.realpath(dir), virtualRoot, refuseHardLinks: writable };
-  }
-
-  /** Makes a mount's directory, seeded with a copy of `sourceDir` (made aside, then renamed in) if it is new. */
-  private async makeStorage(storage: string, sourceDir: string | undefined): Promise<void> {
-    const dir = join(this.root, storage);
-    if (sourceDir === undefined || existsSync(dir)) {
-      await fs.mkdir(dir, { recursive: true });
-      return;
-    }
-    await directoryOrError(sourceDir, `the source folder of ${quote(storage)}`);
-    await fs.mkdir(dirname(dir), { recursive: true });
-    const seed = join(dirname(dir), `${RESERVED_PREFIX}seed-${randomBytes(8).toString('hex')}`);
-    await copyTree(resolve(sourceDir), seed);
-    await fs.rename(seed, dir).catch(async (error: unknown) => {
-      await fs.rm(seed, { recursive: true, force: true });
-      if (!existsSync(dir)) throw error;
-    });
   }
 
   /** The mount and the segments below it for a path; refuses bad paths and writes outside writable mounts before anything is opened. */
@@ -395,22 +403,5 @@ async function unlessNotFound<T>(attempt: Promise<T>): Promise<T | undefined> {
   } catch (error) {
     if (error instanceof FileProblem && error.kind === 'not-found') return undefined;
     throw error;
-  }
-}
-
-async function directoryOrError(dir: string, what: string): Promise<void> {
-  const stats = await fs.stat(dir).catch(() => undefined);
-  if (stats?.isDirectory() !== true) throw new WorkspaceError('mount', `${what} is not a directory`);
-}
-
-/** Copies a trusted source folder: directories, regular files, and symlinks verbatim (reads through them stay confined). */
-async function copyTree(from: string, to: string): Promise<void> {
-  await fs.mkdir(to);
-  for (const entry of await fs.readdir(from, { withFileTypes: true })) {
-    const source = join(from, entry.name);
-    const target = join(to, entry.name);
-    if (entry.isDirectory()) await copyTree(source, target);
-    else if (entry.isFile()) await fs.copyFile(source, target);
-    else if (entry.isSymbolicLink()) await fs.symlink(await fs.readlink(source), target);
   }
 }
